@@ -1,0 +1,398 @@
+/**
+ * banzi's tables (drizzle, SQLite dialect for libSQL). Migrations in `db/migrations` are generated
+ * from this file by `npm run db:generate` (drizzle-kit) and committed.
+ *
+ * Conventions: ids are text (client-supplied or generated), times are ISO-8601 text in UTC, booleans
+ * are integers 0/1, structured values that are read whole are JSON text. CHECK constraints repeat the
+ * API's validation so that no path into the database (imports, scripts, a future bug) can store a
+ * sten outside 1–10 or a kin link to oneself.
+ */
+import { sql } from "drizzle-orm";
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import { FACTORS } from "../scoring/factors";
+
+export const REGION_LEVELS = ["city", "county"] as const;
+export const GENDERS = ["male", "female"] as const;
+/** 学历: 高中 / 大专 / 本科 / 硕士 / 博士. */
+export const EDUCATIONS = ["high-school", "associate", "bachelor", "master", "doctorate"] as const;
+/** 职级: 副科 / 正科 / 副处 / 正处 / 副厅 (county team members are mostly 副处 and 正处). */
+export const RANKS = ["deputy-section", "section", "deputy-division", "division", "deputy-bureau"] as const;
+/** 亲属关系 (R2): spouse, lineal, collateral within three generations, close in-law. */
+export const KIN_RELATIONS = ["spouse", "lineal", "collateral", "in-law"] as const;
+export const TEAM_KINDS = ["current", "scenario"] as const;
+export const JOB_KINDS = ["import", "rerank", "suggestion", "exchange-plan"] as const;
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
+
+const timestamps = {
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+};
+
+/** 地区 — the city and its counties. */
+export const regions = sqliteTable(
+  "regions",
+  {
+    code: text().primaryKey(),
+    name: text().notNull(),
+    nameEn: text("name_en"),
+    level: text({ enum: REGION_LEVELS }).notNull(),
+    parentCode: text("parent_code").references((): AnySQLiteColumn => regions.code),
+    ...timestamps,
+  },
+  (t) => [
+    check("regions_level_ck", inList("level", REGION_LEVELS)),
+    check("regions_county_parent_ck", sql`level <> 'county' or parent_code is not null`),
+    index("regions_parent_idx").on(t.parentCode),
+  ],
+);
+
+/**
+ * 岗位 — a post type in a county team. `idealProfile`, `knockouts` and `requiredSkills` are the shipped
+ * defaults that a scoring profile copies and may override.
+ */
+export const postTypes = sqliteTable(
+  "post_types",
+  {
+    code: text().primaryKey(),
+    name: text().notNull(),
+    nameEn: text("name_en").notNull(),
+    /** 党政正职 (县委书记, 县长): scored as the leading pair. */
+    leading: integer({ mode: "boolean" }).notNull().default(false),
+    /** 正职 (principal) rather than 副职 (deputy): R7 uses a 5-year term for principals, 3 for deputies. */
+    principal: integer({ mode: "boolean" }).notNull().default(false),
+    /** Subject to regional avoidance (R1). */
+    avoidance: integer({ mode: "boolean" }).notNull().default(false),
+    /** Lowest rank eligible for the post (R12). */
+    minRank: text("min_rank", { enum: RANKS }),
+    sortOrder: integer("sort_order").notNull().default(100),
+    idealProfile: text("ideal_profile", { mode: "json" }).$type<Record<string, unknown>>(),
+    knockouts: text({ mode: "json" }).$type<unknown[]>().notNull().default(sql`'[]'`),
+    requiredSkills: text("required_skills", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    ...timestamps,
+  },
+  (t) => [check("post_types_min_rank_ck", sql`min_rank is null or ${inList("min_rank", RANKS)}`)],
+);
+
+/** 干部 — a cadre (reserve or serving), with the facts the rules need. */
+export const cadres = sqliteTable(
+  "cadres",
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    gender: text({ enum: GENDERS }).notNull(),
+    birthYear: integer("birth_year").notNull(),
+    education: text({ enum: EDUCATIONS }).notNull(),
+    /** 出生地 and 成长地 (R1 regional avoidance). */
+    birthRegion: text("birth_region")
+      .notNull()
+      .references(() => regions.code),
+    growthRegion: text("growth_region")
+      .notNull()
+      .references(() => regions.code),
+    currentRegion: text("current_region").references(() => regions.code),
+    currentPost: text("current_post").references(() => postTypes.code),
+    rank: text({ enum: RANKS }).notNull(),
+    /** 后备干部 */
+    reserve: integer({ mode: "boolean" }).notNull().default(false),
+    /** Years in the current post (R4: 10 ⇒ must leave). */
+    yearsInPost: real("years_in_post").notNull().default(0),
+    /** Consecutive years in the current locality's team (R5: 10 ⇒ should be exchanged). */
+    yearsInLocality: real("years_in_locality").notNull().default(0),
+    lastPromotion: text("last_promotion"),
+    /** Years of service and at the grassroots (R12 eligibility), when known. */
+    serviceYears: real("service_years"),
+    grassrootsYears: real("grassroots_years"),
+    version: integer().notNull().default(1),
+    ...timestamps,
+  },
+  (t) => [
+    check("cadres_gender_ck", inList("gender", GENDERS)),
+    check("cadres_education_ck", inList("education", EDUCATIONS)),
+    check("cadres_rank_ck", inList("rank", RANKS)),
+    check("cadres_birth_year_ck", sql`birth_year between 1940 and 2010`),
+    check("cadres_years_ck", sql`years_in_post >= 0 and years_in_locality >= 0`),
+    // The list filters: by current region, rank and reserve flag; and the rules' joins.
+    index("cadres_current_region_idx").on(t.currentRegion),
+    index("cadres_rank_idx").on(t.rank),
+    index("cadres_reserve_idx").on(t.reserve),
+  ],
+);
+
+/** A cadre's skill (tag) with a level 1–5. */
+export const cadreSkills = sqliteTable(
+  "cadre_skills",
+  {
+    cadreId: text("cadre_id")
+      .notNull()
+      .references(() => cadres.id, { onDelete: "cascade" }),
+    skill: text().notNull(),
+    level: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cadreId, t.skill] }),
+    check("cadre_skills_level_ck", sql`level between 1 and 5`),
+    // `?skill=` filters cadres by skill.
+    index("cadre_skills_skill_idx").on(t.skill),
+  ],
+);
+
+/** A kin link (R2), stored once per pair with the smaller id first. */
+export const kinLinks = sqliteTable(
+  "kin_links",
+  {
+    cadreId: text("cadre_id")
+      .notNull()
+      .references(() => cadres.id, { onDelete: "cascade" }),
+    kinId: text("kin_id")
+      .notNull()
+      .references(() => cadres.id, { onDelete: "cascade" }),
+    relation: text({ enum: KIN_RELATIONS }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cadreId, t.kinId] }),
+    check("kin_links_order_ck", sql`cadre_id < kin_id`),
+    check("kin_links_relation_ck", inList("relation", KIN_RELATIONS)),
+    // The pair is looked up from either side.
+    index("kin_links_kin_idx").on(t.kinId),
+  ],
+);
+
+/** 志愿 — a cadre's ranked post preferences (1 = first choice). */
+export const cadrePreferences = sqliteTable(
+  "cadre_preferences",
+  {
+    cadreId: text("cadre_id")
+      .notNull()
+      .references(() => cadres.id, { onDelete: "cascade" }),
+    rank: integer().notNull(),
+    regionCode: text("region_code")
+      .notNull()
+      .references(() => regions.code),
+    postCode: text("post_code")
+      .notNull()
+      .references(() => postTypes.code),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cadreId, t.rank] }),
+    uniqueIndex("cadre_preferences_choice_uq").on(t.cadreId, t.regionCode, t.postCode),
+    check("cadre_preferences_rank_ck", sql`rank >= 1`),
+  ],
+);
+
+/** A norm table for raw → sten conversion (the built-in Chinese norm is in code; uploaded ones here). */
+export const norms = sqliteTable(
+  "norms",
+  {
+    code: text().primaryKey(),
+    name: text().notNull(),
+    kind: text({ enum: ["cutoffs", "z"] }).notNull(),
+    definition: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  () => [check("norms_kind_ck", sql`kind in ('cutoffs', 'z')`)],
+);
+
+/** A batch of imported assessments; the idempotency key and the content hash make re-imports no-ops. */
+export const importBatches = sqliteTable("import_batches", {
+  id: text().primaryKey(),
+  idempotencyKey: text("idempotency_key").unique(),
+  contentSha256: text("content_sha256").notNull(),
+  format: text().notNull(),
+  rowCount: integer("row_count").notNull(),
+  jobId: text("job_id"),
+  summary: text({ mode: "json" }).$type<Record<string, unknown>>(),
+  createdAt: text("created_at").notNull(),
+});
+
+const stenColumn = (factor: string) => integer(`sten_${factor.toLowerCase()}`).notNull();
+const rawColumn = (factor: string) => integer(`raw_${factor.toLowerCase()}`);
+
+/** 测评 — one 16PF test of one cadre. History is kept; the newest (`takenOn`, then `createdAt`) is current. */
+export const assessments = sqliteTable(
+  "assessments",
+  {
+    id: text().primaryKey(),
+    cadreId: text("cadre_id")
+      .notNull()
+      .references(() => cadres.id, { onDelete: "cascade" }),
+    instrument: text().notNull(),
+    takenOn: text("taken_on").notNull(),
+    norm: text(),
+    importBatchId: text("import_batch_id").references(() => importBatches.id),
+    stenA: stenColumn("A"),
+    stenB: stenColumn("B"),
+    stenC: stenColumn("C"),
+    stenE: stenColumn("E"),
+    stenF: stenColumn("F"),
+    stenG: stenColumn("G"),
+    stenH: stenColumn("H"),
+    stenI: stenColumn("I"),
+    stenL: stenColumn("L"),
+    stenM: stenColumn("M"),
+    stenN: stenColumn("N"),
+    stenO: stenColumn("O"),
+    stenQ1: stenColumn("Q1"),
+    stenQ2: stenColumn("Q2"),
+    stenQ3: stenColumn("Q3"),
+    stenQ4: stenColumn("Q4"),
+    rawA: rawColumn("A"),
+    rawB: rawColumn("B"),
+    rawC: rawColumn("C"),
+    rawE: rawColumn("E"),
+    rawF: rawColumn("F"),
+    rawG: rawColumn("G"),
+    rawH: rawColumn("H"),
+    rawI: rawColumn("I"),
+    rawL: rawColumn("L"),
+    rawM: rawColumn("M"),
+    rawN: rawColumn("N"),
+    rawO: rawColumn("O"),
+    rawQ1: rawColumn("Q1"),
+    rawQ2: rawColumn("Q2"),
+    rawQ3: rawColumn("Q3"),
+    rawQ4: rawColumn("Q4"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    ...FACTORS.flatMap((f) => {
+      const c = f.toLowerCase();
+      return [
+        check(`assessments_sten_${c}_ck`, sql.raw(`sten_${c} between 1 and 10`)),
+        check(`assessments_raw_${c}_ck`, sql.raw(`raw_${c} is null or raw_${c} >= 0`)),
+      ];
+    }),
+    // "The current assessment of a cadre" and the history list read newest first.
+    index("assessments_cadre_taken_idx").on(t.cadreId, t.takenOn, t.createdAt),
+    index("assessments_batch_idx").on(t.importBatchId),
+  ],
+);
+
+/** 班子 — a region's leadership team (the current one, or a saved scenario). */
+export const teams = sqliteTable(
+  "teams",
+  {
+    id: text().primaryKey(),
+    regionCode: text("region_code")
+      .notNull()
+      .references(() => regions.code),
+    name: text(),
+    kind: text({ enum: TEAM_KINDS }).notNull().default("current"),
+    version: integer().notNull().default(1),
+    ...timestamps,
+  },
+  (t) => [check("teams_kind_ck", inList("kind", TEAM_KINDS)), index("teams_region_idx").on(t.regionCode)],
+);
+
+/** A seat of a team: a post type and its holder, or vacant (`cadreId` null); `locked` seats stay put in searches. */
+export const seats = sqliteTable(
+  "seats",
+  {
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    position: integer().notNull(),
+    postCode: text("post_code")
+      .notNull()
+      .references(() => postTypes.code),
+    cadreId: text("cadre_id").references(() => cadres.id),
+    locked: integer({ mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.position] }),
+    // One cadre holds at most one seat of a team (NULLs, i.e. vacancies, do not collide).
+    uniqueIndex("seats_team_cadre_uq").on(t.teamId, t.cadreId),
+    // "Which teams is this cadre in?" for deletes and re-ranking.
+    index("seats_cadre_idx").on(t.cadreId),
+  ],
+);
+
+/** A versioned scoring profile: weights, post profiles and rule settings. Rows are never edited. */
+export const scoringProfiles = sqliteTable("scoring_profiles", {
+  version: integer().primaryKey(),
+  name: text().notNull(),
+  body: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/** A saved suggestion request; its rankings are versions in `suggestion_results`. */
+export const suggestionRequests = sqliteTable(
+  "suggestion_requests",
+  {
+    id: text().primaryKey(),
+    teamId: text("team_id").references(() => teams.id, { onDelete: "set null" }),
+    request: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("suggestion_requests_team_idx").on(t.teamId)],
+);
+
+export const suggestionResults = sqliteTable(
+  "suggestion_results",
+  {
+    requestId: text("request_id")
+      .notNull()
+      .references(() => suggestionRequests.id, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    status: text().notNull(),
+    profileVersion: integer("profile_version").references(() => scoringProfiles.version),
+    results: text({ mode: "json" }).$type<unknown>().notNull(),
+    jobId: text("job_id"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.version] })],
+);
+
+/** A background job (import, re-rank, long search) with progress; survives restarts. */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text().primaryKey(),
+    kind: text({ enum: JOB_KINDS }).notNull(),
+    status: text({ enum: JOB_STATUSES }).notNull(),
+    done: integer().notNull().default(0),
+    total: integer().notNull().default(0),
+    payload: text({ mode: "json" }).$type<unknown>(),
+    result: text({ mode: "json" }).$type<unknown>(),
+    error: text(),
+    attempts: integer().notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    check("jobs_kind_ck", inList("kind", JOB_KINDS)),
+    check("jobs_status_ck", inList("status", JOB_STATUSES)),
+    check("jobs_progress_ck", sql`done >= 0 and total >= 0`),
+    // The runner picks up queued and interrupted jobs.
+    index("jobs_status_idx").on(t.status),
+  ],
+);
+
+/** Append-only audit trail: who did what to which objects; never the personal values themselves. */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: text().notNull(),
+    actorId: text("actor_id"),
+    actorRole: text("actor_role"),
+    action: text().notNull(),
+    objectType: text("object_type").notNull(),
+    objectIds: text("object_ids", { mode: "json" }).$type<string[]>().notNull(),
+    fields: text({ mode: "json" }).$type<string[]>(),
+    requestId: text("request_id"),
+    outcome: text().notNull(),
+  },
+  (t) => [index("audit_events_at_idx").on(t.at), index("audit_events_actor_idx").on(t.actorId)],
+);

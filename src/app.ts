@@ -1,0 +1,116 @@
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { type AppDeps, defaultConfig, type RequestServices, systemClock } from "./deps";
+import { docsInitScript, docsPage } from "./lib/docs-page";
+import { methodNotAllowed } from "./lib/method-not-allowed";
+import { ApiError } from "./lib/problem";
+import { createRouter } from "./lib/router";
+import { regionRoutes } from "./routes/regions";
+
+export const API_VERSION = "0.1.0";
+
+/**
+ * Builds the HTTP app from its dependencies; it knows no runtime. `src/node.ts` and `src/worker.ts`
+ * are the entries that give it a database.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ db });
+ * const res = await app.request("/health");
+ * ```
+ */
+export function createApp(deps: AppDeps) {
+  const config = { ...defaultConfig, ...deps.config };
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const dbFor = typeof deps.db === "function" ? deps.db : () => deps.db as Exclude<AppDeps["db"], Function>;
+
+  const app = createRouter();
+
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    const services: RequestServices = { db: dbFor(c), clock, newId };
+    c.set("services", services);
+    c.set("config", config);
+    await next();
+  });
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () => {
+        throw new ApiError("payload_too_large", `The request body is larger than ${config.maxBodyBytes} bytes.`);
+      },
+    }),
+  );
+
+  app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));
+
+  const routes = [regionRoutes];
+  for (const r of routes) app.route("/", r);
+
+  if (config.publicDocs) {
+    app.doc31("/openapi.json", {
+      openapi: "3.1.0",
+      info: {
+        title: "banzi API",
+        version: API_VERSION,
+        description:
+          "banzi (班子) recommends county leadership teams from reserve cadres using 16PF assessments, skills " +
+          "and the cadre-management rules. Recommendations are advisory (参考依据之一) and always explained.",
+      },
+    });
+    app.get("/docs", (c) => c.html(docsPage()));
+    app.get("/docs/init.js", (c) =>
+      c.body(docsInitScript("/openapi.json"), 200, { "content-type": "text/javascript; charset=utf-8" }),
+    );
+  }
+
+  if (deps.staticFiles) app.use("*", deps.staticFiles);
+
+  app.notFound((c) => {
+    const allowed = methodNotAllowed(app, c.req.method, c.req.path);
+    if (allowed.length > 0) {
+      throw new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}.`, {
+        headers: { allow: allowed.join(", ") },
+      });
+    }
+    throw new ApiError("not_found", `Nothing at ${c.req.path}.`);
+  });
+
+  app.onError((error, c) => renderError(error, c));
+  return app;
+}
+
+function renderError(error: Error, c: Context): Response {
+  const problem = toApiError(error);
+  if (problem.status >= 500) console.error(`[${c.get("requestId") ?? "-"}] ${error.name}: ${error.message}`);
+  return new Response(JSON.stringify(problem.toProblem(c.req.path)), {
+    status: problem.status,
+    headers: {
+      "content-type": "application/problem+json",
+      "x-request-id": String(c.get("requestId") ?? ""),
+      ...problem.headers,
+    },
+  });
+}
+
+function toApiError(error: Error): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    const headers = Object.fromEntries(error.getResponse().headers.entries());
+    delete headers["content-type"];
+    if (error.status === 400 && /malformed json/i.test(error.message))
+      return new ApiError("malformed_json", "The request body is not valid JSON.", { field: "(body)" });
+    if (error.status === 415)
+      return new ApiError("unsupported_media_type", "Send the body as application/json.", { field: "content-type" });
+    if (error.status === 413) return new ApiError("payload_too_large", "The request body is too large.");
+    if (error.status === 401) return new ApiError("unauthorized", error.message || "Unauthorized.", { headers });
+    if (error.status === 403) return new ApiError("forbidden", error.message || "Forbidden.");
+    if (error.status === 404) return new ApiError("not_found", error.message || "Not found.");
+    if (error.status < 500) return new ApiError("bad_request", error.message || "Bad request.", { headers });
+  }
+  return new ApiError("internal", "Something went wrong on our side; the request id identifies it in the logs.");
+}
