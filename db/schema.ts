@@ -83,7 +83,7 @@ export const postTypes = sqliteTable(
     requiredSkills: text("required_skills", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     ...timestamps,
   },
-  (t) => [check("post_types_min_rank_ck", sql`min_rank is null or ${inList("min_rank", RANKS)}`)],
+  () => [check("post_types_min_rank_ck", sql`min_rank is null or ${inList("min_rank", RANKS)}`)],
 );
 
 /** 干部 — a cadre (reserve or serving), with the facts the rules need. */

@@ -7,7 +7,11 @@ import { docsInitScript, docsPage } from "./lib/docs-page";
 import { methodNotAllowed } from "./lib/method-not-allowed";
 import { ApiError } from "./lib/problem";
 import { createRouter } from "./lib/router";
+import { assessmentRoutes } from "./routes/assessments";
+import { cadreRoutes } from "./routes/cadres";
+import { postTypeRoutes } from "./routes/post-types";
 import { regionRoutes } from "./routes/regions";
+import { teamRoutes } from "./routes/teams";
 
 export const API_VERSION = "0.1.0";
 
@@ -25,11 +29,21 @@ export function createApp(deps: AppDeps) {
   const config = { ...defaultConfig, ...deps.config };
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? (() => crypto.randomUUID());
-  const dbFor = typeof deps.db === "function" ? deps.db : () => deps.db as Exclude<AppDeps["db"], Function>;
+  const { db } = deps;
+  const dbFor = typeof db === "function" ? db : () => db;
 
   const app = createRouter();
 
   app.use("*", requestId());
+  if (deps.log) {
+    const log = deps.log;
+    app.use("*", async (c, next) => {
+      const started = performance.now();
+      await next();
+      const ms = (performance.now() - started).toFixed(1);
+      log(`${c.req.method} ${c.req.routePath} ${c.res.status} ${ms}ms ${c.get("requestId")}`);
+    });
+  }
   app.use("*", async (c, next) => {
     const services: RequestServices = { db: dbFor(c), clock, newId };
     c.set("services", services);
@@ -41,14 +55,17 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: config.maxBodyBytes,
       onError: () => {
-        throw new ApiError("payload_too_large", `The request body is larger than ${config.maxBodyBytes} bytes.`);
+        throw new ApiError(
+          "payload_too_large",
+          `The request body is larger than ${config.maxBodyBytes} bytes.`,
+        );
       },
     }),
   );
 
   app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));
 
-  const routes = [regionRoutes];
+  const routes = [regionRoutes, postTypeRoutes, cadreRoutes, assessmentRoutes, teamRoutes];
   for (const r of routes) app.route("/", r);
 
   if (config.publicDocs) {
@@ -105,12 +122,18 @@ function toApiError(error: Error): ApiError {
     if (error.status === 400 && /malformed json/i.test(error.message))
       return new ApiError("malformed_json", "The request body is not valid JSON.", { field: "(body)" });
     if (error.status === 415)
-      return new ApiError("unsupported_media_type", "Send the body as application/json.", { field: "content-type" });
+      return new ApiError("unsupported_media_type", "Send the body as application/json.", {
+        field: "content-type",
+      });
     if (error.status === 413) return new ApiError("payload_too_large", "The request body is too large.");
-    if (error.status === 401) return new ApiError("unauthorized", error.message || "Unauthorized.", { headers });
+    if (error.status === 401)
+      return new ApiError("unauthorized", error.message || "Unauthorized.", { headers });
     if (error.status === 403) return new ApiError("forbidden", error.message || "Forbidden.");
     if (error.status === 404) return new ApiError("not_found", error.message || "Not found.");
     if (error.status < 500) return new ApiError("bad_request", error.message || "Bad request.", { headers });
   }
-  return new ApiError("internal", "Something went wrong on our side; the request id identifies it in the logs.");
+  return new ApiError(
+    "internal",
+    "Something went wrong on our side; the request id identifies it in the logs.",
+  );
 }

@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Db } from "../db/client";
 
 /** The clock is injected so that tests (and scoring) never read the wall clock directly. */
@@ -27,7 +27,9 @@ export interface AppDeps {
   clock?: Clock;
   config?: Partial<AppConfig>;
   /** Serves static files (Node); the worker's `[assets]` serve them before the app is reached. */
-  staticFiles?: (c: Context, next: () => Promise<void>) => Promise<Response | undefined>;
+  staticFiles?: MiddlewareHandler;
+  /** Receives one access-log line per request (method, route, status, time; never bodies or values). */
+  log?: (line: string) => void;
   /** Generates ids; injected so tests can make them predictable. */
   newId?: () => string;
 }

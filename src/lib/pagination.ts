@@ -18,7 +18,9 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const key: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
+    const key: unknown = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))),
+    );
     if (
       Array.isArray(key) &&
       key.length === arity &&

@@ -80,7 +80,12 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     detail: string,
-    options: { field?: string; errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      field?: string;
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
   ) {
     super(detail, { cause: options.cause });
     this.name = "ApiError";

@@ -1,5 +1,5 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppConfig, RequestServices } from "../deps";
 import { ApiError, type FieldError } from "./problem";
 
@@ -8,7 +8,12 @@ export interface AppEnv {
   Variables: { services: RequestServices; config: AppConfig; requestId: string };
 }
 
-const TARGET_PREFIX: Record<string, string> = { query: "query.", param: "path.", header: "header.", json: "" };
+const TARGET_PREFIX: Record<string, string> = {
+  query: "query.",
+  param: "path.",
+  header: "header.",
+  json: "",
+};
 
 /** Every zod issue as a {@link FieldError} with a dotted path (`seats.2.post`, `query.limit`). */
 export function fieldErrors(error: z.ZodError, target: string): FieldError[] {

@@ -21,12 +21,18 @@ export const ProblemSchema = z
 /** Codes of regions and post types: short, URL-safe. */
 export const CodeSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, "letters, digits, '_', '.', '-' (1–40, starting with a letter or digit)");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/,
+    "letters, digits, '_', '.', '-' (1–40, starting with a letter or digit)",
+  );
 
 /** Ids of cadres, teams and assessments: the same alphabet, up to 64 characters. */
 export const IdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "letters, digits, '_', '.', '-' (1–64, starting with a letter or digit)");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    "letters, digits, '_', '.', '-' (1–64, starting with a letter or digit)",
+  );
 
 export const IsoDateSchema = z.iso.date().openapi({ example: "2026-05-12" });
 
@@ -45,7 +51,9 @@ function factorObject<T extends z.ZodType>(value: (code: FactorCode) => T) {
     Object.fromEntries(
       FACTORS.map((code) => [
         code,
-        value(code).openapi({ description: `${code} ${FACTOR_INFO[code].nameZh} ${FACTOR_INFO[code].nameEn}` }),
+        value(code).openapi({
+          description: `${code} ${FACTOR_INFO[code].nameZh} ${FACTOR_INFO[code].nameEn}`,
+        }),
       ]),
     ) as Record<FactorCode, T>,
   );

@@ -31,7 +31,10 @@ export async function mapConstraintErrors<T>(
     const kind = constraintKind(error);
     const field = messages.field;
     if (kind === "unique")
-      throw new ApiError("duplicate", messages.duplicate ?? "This already exists.", { cause: error, ...(field ? { field } : {}) });
+      throw new ApiError("duplicate", messages.duplicate ?? "This already exists.", {
+        cause: error,
+        ...(field ? { field } : {}),
+      });
     if (kind === "foreign-key")
       throw new ApiError("in_use", messages.inUse ?? "Other records refer to this one.", { cause: error });
     if (kind === "check" || kind === "not-null")

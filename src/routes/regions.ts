@@ -47,7 +47,10 @@ export const regionRoutes = createRouter()
       tags,
       summary: "List regions",
       request: { query: z.object({ ...pageQuery, parent: CodeSchema.optional(), level: Level.optional() }) },
-      responses: { 200: jsonContent(listOf(RegionSchema, "RegionList"), "A page of regions"), ...problemResponses(422) },
+      responses: {
+        200: jsonContent(listOf(RegionSchema, "RegionList"), "A page of regions"),
+        ...problemResponses(422),
+      },
     }),
     async (c) => c.json(await regions.listRegions(c.var.services, c.req.valid("query")), 200),
   )

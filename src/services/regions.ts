@@ -1,8 +1,8 @@
-import type { RequestServices } from "../deps";
 import * as q from "../../db/queries/regions";
+import type { RequestServices } from "../deps";
+import { decodeCursor, toPage } from "../lib/pagination";
 import { invalid, notFound } from "../lib/problem";
 import { mapConstraintErrors } from "../lib/sqlite-errors";
-import { decodeCursor, toPage } from "../lib/pagination";
 
 /** A region as the API shows it. */
 export interface Region {
@@ -41,7 +41,12 @@ export async function getRegion({ db }: RequestServices, code: string): Promise<
 
 export async function listRegions(
   { db }: RequestServices,
-  query: { limit: number; cursor?: string | undefined; parent?: string | undefined; level?: Region["level"] | undefined },
+  query: {
+    limit: number;
+    cursor?: string | undefined;
+    parent?: string | undefined;
+    level?: Region["level"] | undefined;
+  },
 ) {
   const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
   const rows = await q.listRegions(db, {
@@ -54,7 +59,12 @@ export async function listRegions(
   return { items: page.items.map(toRegion), nextCursor: page.nextCursor };
 }
 
-async function checkParent(services: RequestServices, level: Region["level"], parent: string | null | undefined, self?: string) {
+async function checkParent(
+  services: RequestServices,
+  level: Region["level"],
+  parent: string | null | undefined,
+  self?: string,
+) {
   if (level === "county" && !parent) throw invalid("parent", "a county needs its parent region");
   if (!parent) return;
   if (parent === self) throw invalid("parent", "a region cannot be its own parent");

@@ -9,9 +9,19 @@ afterAll(() => t.close());
 
 describe("regions", () => {
   it("creates a city and a county, reads, lists, updates and deletes", async () => {
-    const city = await t.post("/v1/regions", { code: "JJ", name: "九江市", nameEn: "Jiujiang", level: "city" });
+    const city = await t.post("/v1/regions", {
+      code: "JJ",
+      name: "九江市",
+      nameEn: "Jiujiang",
+      level: "city",
+    });
     expect(city.status).toBe(201);
-    const county = await t.post("/v1/regions", { code: "JJ-01", name: "浔阳县", level: "county", parent: "JJ" });
+    const county = await t.post("/v1/regions", {
+      code: "JJ-01",
+      name: "浔阳县",
+      level: "county",
+      parent: "JJ",
+    });
     expect(county.status).toBe(201);
     expect(await county.json()).toMatchObject({ code: "JJ-01", parent: "JJ", nameEn: null });
 
@@ -52,7 +62,11 @@ describe("regions", () => {
     expect(put.status).toBe(405);
     expect(put.headers.get("allow")).toContain("POST");
 
-    const text = await t.app.request("/v1/regions", { method: "POST", body: "code=1", headers: { "content-type": "text/plain" } });
+    const text = await t.app.request("/v1/regions", {
+      method: "POST",
+      body: "code=1",
+      headers: { "content-type": "text/plain" },
+    });
     expect(text.status).toBe(415);
     expect((await problem(text)).code).toBe("unsupported_media_type");
   });

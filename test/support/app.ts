@@ -21,7 +21,8 @@ export async function testApp() {
     db: database.db,
     close: database.close,
     get: (path: string) => send("GET", path),
-    post: (path: string, body?: unknown, headers?: Record<string, string>) => send("POST", path, body, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      send("POST", path, body, headers),
     patch: (path: string, body?: unknown) => send("PATCH", path, body),
     put: (path: string, body?: unknown) => send("PUT", path, body),
     del: (path: string) => send("DELETE", path),
@@ -34,7 +35,9 @@ export type TestApp = Awaited<ReturnType<typeof testApp>>;
 /** Asserts an RFC 9457 problem and returns its body. */
 export async function problem(res: Response) {
   if (!res.headers.get("content-type")?.startsWith("application/problem+json"))
-    throw new Error(`expected problem+json, got ${res.status} ${res.headers.get("content-type")}: ${await res.text()}`);
+    throw new Error(
+      `expected problem+json, got ${res.status} ${res.headers.get("content-type")}: ${await res.text()}`,
+    );
   return (await res.json()) as {
     status: number;
     code: string;

@@ -3,14 +3,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import Database from "libsql";
 import {
+  bindArgs,
+  EXPLAIN_PREFIX,
   errorToHrana,
+  explain,
   type HranaError,
   type HranaValue,
   isObject,
   ProtocolError,
+  parameters,
   type SqlValue,
-  StmtError,
-  valueFromHrana,
   valueToHrana,
 } from "./hrana-values.js";
 
@@ -21,6 +23,8 @@ interface Stream {
   /** SQL texts stored with `store_sql`, which only live as long as their stream. */
   sqls: Map<number, string>;
   idleSince: number;
+  /** Rolls back any open transaction and closes the connection; `db.open` tells whether this happened. */
+  close(): void;
 }
 
 interface StmtResult {
@@ -41,7 +45,6 @@ export interface HranaServer {
 const STREAM_IDLE_MS = 10_000;
 const LOCK_WAIT_MS = 5_000;
 const LOCK_RETRY_MS = 10;
-const EXPLAIN_PREFIX = /^\s*EXPLAIN(\s+QUERY\s+PLAN)?\b/i;
 
 /**
  * Starts a Hrana-over-HTTP (protocol v2, JSON) server backed by the SQLite file at `options.path`, standing
@@ -69,28 +72,31 @@ export async function startHranaServer(options: {
     // No native busy_timeout: it would block Node's only thread, so the stream holding the lock could
     // never commit. Lock waits are done asynchronously by waitForLock() instead.
     db.exec("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0");
-    const stream = { db, sqls: new Map<number, string>(), idleSince: Date.now() };
+    const stream: Stream = {
+      db,
+      sqls: new Map(),
+      idleSince: Date.now(),
+      close() {
+        open.delete(stream);
+        if (!db.open) return;
+        try {
+          // libsql's close() leaves the SQLite handle alive until its statements are garbage collected, so
+          // an open transaction would keep holding its lock; roll it back explicitly.
+          if (db.inTransaction) db.exec("ROLLBACK");
+        } finally {
+          db.close();
+        }
+      },
+    };
     open.add(stream);
     return stream;
-  };
-
-  const closeStream = (stream: Stream): void => {
-    open.delete(stream);
-    if (!stream.db.open) return;
-    try {
-      // libsql's close() leaves the SQLite handle alive until its statements are garbage collected, so an
-      // open transaction would keep holding its lock; roll it back explicitly.
-      if (stream.db.inTransaction) stream.db.exec("ROLLBACK");
-    } finally {
-      stream.db.close();
-    }
   };
 
   const reaper = setInterval(() => {
     for (const [baton, stream] of idle) {
       if (Date.now() - stream.idleSince > STREAM_IDLE_MS) {
         idle.delete(baton);
-        closeStream(stream);
+        stream.close();
       }
     }
   }, 1000);
@@ -120,7 +126,7 @@ export async function startHranaServer(options: {
     }
     try {
       const results: unknown[] = [];
-      for (const request of body.requests) results.push(await handleRequest(stream, request, closeStream));
+      for (const request of body.requests) results.push(await handleRequest(stream, request));
       let baton: string | null = null;
       if (stream.db.open) {
         baton = randomBytes(24).toString("base64url");
@@ -130,30 +136,30 @@ export async function startHranaServer(options: {
       sendJson(res, 200, { baton, base_url: null, results });
     } catch (error) {
       // As in sqld, a protocol violation discards the stream.
-      closeStream(stream);
+      stream.close();
       if (!(error instanceof ProtocolError)) throw error;
       sendJson(res, 400, { message: error.message, code: "PROTOCOL_ERROR" });
     }
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-    let handled: Promise<void> | void;
-    if (req.method === "GET" && (pathname === "/v2" || pathname === "/health")) {
-      handled = send(res, 200, "text/plain", "ok");
-    } else if (req.method === "POST" && pathname === "/v2/pipeline") {
-      if (authToken !== undefined && req.headers.authorization !== `Bearer ${authToken}`) {
-        handled = sendJson(res, 401, { message: "Missing or wrong auth token", code: "UNAUTHORIZED" });
+    try {
+      if (req.method === "GET" && (pathname === "/v2" || pathname === "/health")) {
+        send(res, 200, "text/plain", "ok");
+      } else if (req.method === "POST" && pathname === "/v2/pipeline") {
+        if (authToken !== undefined && req.headers.authorization !== `Bearer ${authToken}`) {
+          sendJson(res, 401, { message: "Missing or wrong auth token", code: "UNAUTHORIZED" });
+        } else {
+          await handlePipeline(req, res);
+        }
       } else {
-        handled = handlePipeline(req, res);
+        // Includes /v3 and /v3-protobuf, so a client probing for newer versions falls back to v2.
+        send(res, 404, "text/plain", "Not found");
       }
-    } else {
-      // Includes /v3 and /v3-protobuf, so a client probing for newer versions falls back to v2.
-      handled = send(res, 404, "text/plain", "Not found");
-    }
-    Promise.resolve(handled).catch((error: unknown) => {
+    } catch (error) {
       sendJson(res, 500, { message: String(error), code: "INTERNAL_ERROR" });
-    });
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -171,7 +177,7 @@ export async function startHranaServer(options: {
     async close() {
       clearInterval(reaper);
       idle.clear();
-      for (const stream of open) closeStream(stream);
+      for (const stream of open) stream.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
@@ -180,14 +186,10 @@ export async function startHranaServer(options: {
   };
 }
 
-async function handleRequest(
-  stream: Stream,
-  request: unknown,
-  closeStream: (stream: Stream) => void,
-): Promise<unknown> {
+async function handleRequest(stream: Stream, request: unknown): Promise<unknown> {
   if (!isObject(request)) throw new ProtocolError("Expected a request object");
   if (request.type === "close") {
-    closeStream(stream);
+    stream.close();
     return { type: "ok", response: { type: "close" } };
   }
   if (!stream.db.open) throw new ProtocolError("The stream was closed earlier in this pipeline");
@@ -285,22 +287,21 @@ async function executeStmt(stream: Stream, stmt: unknown): Promise<StmtResult> {
   if (!isObject(stmt)) throw new ProtocolError("Expected a stmt object");
   const sql = resolveSql(stream, stmt);
   const args = bindArgs(stream.db, sql, stmt);
-  const wantRows = stmt.want_rows !== false;
-  return waitForLock(() => runStmt(stream.db, sql, args, wantRows));
+  return runStmt(stream.db, sql, args, stmt.want_rows !== false);
 }
 
-function runStmt(db: Db, sql: string, args: SqlValue[], wantRows: boolean): StmtResult {
-  const prepared = db.prepare(sql);
+async function runStmt(db: Db, sql: string, args: SqlValue[], wantRows: boolean): Promise<StmtResult> {
+  const prepared = await waitForLock(() => db.prepare(sql));
   const [totalBefore] = changeCounters(db);
   let cols: StmtResult["cols"] = [];
   let rows: HranaValue[][] = [];
   if (prepared.reader) {
     prepared.raw(true).safeIntegers(true);
     cols = prepared.columns().map((col) => ({ name: col.name, decltype: col.type }));
-    const all = prepared.all(args) as unknown[][];
+    const all = await waitForLock(() => prepared.all(args) as unknown[][]);
     if (wantRows) rows = all.map((row) => row.map(valueToHrana));
   } else {
-    prepared.run(args);
+    await waitForLock(() => prepared.run(args));
   }
   const [totalAfter, changes, rowid] = changeCounters(db);
   return {
@@ -323,9 +324,11 @@ function changeCounters(db: Db): unknown[] {
 }
 
 /**
- * Retries a statement that found the database locked by another stream, without blocking the event loop,
- * so the other stream can commit meanwhile (a real server waits the same way). A statement failing with
- * SQLITE_BUSY has no effect, so running it again is safe.
+ * Retries a step that found the database locked by another stream, without blocking the event loop, so
+ * the other stream can commit meanwhile (a real server waits the same way). A statement failing with
+ * SQLITE_BUSY has had no effect, so running it again is safe. It must be the same statement object: libsql
+ * only resets a statement when it runs again, and one left in SQLITE_BUSY counts as in progress (a later
+ * COMMIT fails with "SQL statements in progress").
  */
 async function waitForLock<T>(run: () => T): Promise<T> {
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -350,62 +353,20 @@ function resolveSql(stream: Stream, request: Record<string, unknown>): string {
   throw new ProtocolError("Exactly one of sql and sql_id must be given");
 }
 
-function bindArgs(db: Db, sql: string, stmt: Record<string, unknown>): SqlValue[] {
-  const args = stmt.args ?? [];
-  const named = stmt.named_args ?? [];
-  if (!Array.isArray(args) || !Array.isArray(named)) throw new ProtocolError("args must be arrays");
-  if (named.length === 0) return args.map(valueFromHrana);
-  if (args.length > 0) {
-    throw new StmtError(
-      "Specifying both positional and named arguments is not supported",
-      "ARGS_BOTH_POSITIONAL_AND_NAMED",
-    );
-  }
-  // libsql's object binding aborts the whole process (a Rust panic) when the statement also has `?`
-  // parameters, so named arguments are bound positionally, by the parameter's index.
-  const indexes = new Map<string, number>();
-  for (const [index, name] of parameters(db, sql)) if (name !== null) indexes.set(name, index);
-  const bound: SqlValue[] = [];
-  for (const arg of named) {
-    if (!isObject(arg) || typeof arg.name !== "string") throw new ProtocolError("Named argument needs a name");
-    // Like sqld, accept the name with or without its prefix character.
-    const { name } = arg;
-    const index = indexes.get(name) ?? indexes.get(`:${name}`) ?? indexes.get(`@${name}`) ?? indexes.get(`$${name}`);
-    if (index === undefined) throw new StmtError(`No parameter named ${name} in the statement`, "ARGS_INVALID");
-    bound[index - 1] = valueFromHrana(arg.value);
-  }
-  return Array.from(bound, (value) => value ?? null);
-}
-
-/**
- * libsql exposes neither sqlite3_bind_parameter_name nor sqlite3_stmt_readonly, so both are read from the
- * EXPLAIN listing: each parameter use is a Variable opcode with its index in p1 and its name (":id", "?3",
- * or null for a bare "?") in p4.
- */
-function explain(db: Db, sql: string): unknown[][] {
-  const program = db.prepare(`EXPLAIN ${sql.replace(EXPLAIN_PREFIX, "")}`);
-  return program.raw(true).safeIntegers(true).all() as unknown[][];
-}
-
-function parameters(db: Db, sql: string, program = explain(db, sql)): Map<number, string | null> {
-  const params = new Map<number, string | null>();
-  for (const [, opcode, p1, , , p4] of program) {
-    if (opcode === "Variable") params.set(Number(p1), typeof p4 === "string" ? p4 : null);
-  }
-  return params;
-}
-
 function describe(db: Db, sql: string) {
   const prepared = db.prepare(sql);
   const program = explain(db, sql);
   const params = parameters(db, sql, program);
   const isExplain = EXPLAIN_PREFIX.test(sql);
   return {
-    params: Array.from({ length: Math.max(0, ...params.keys()) }, (_, i) => ({ name: params.get(i + 1) ?? null })),
+    params: Array.from({ length: Math.max(0, ...params.keys()) }, (_, i) => ({
+      name: params.get(i + 1) ?? null,
+    })),
     cols: prepared.reader ? prepared.columns().map((col) => ({ name: col.name, decltype: col.type })) : [],
     is_explain: isExplain,
     // A statement that writes opens a write transaction: a Transaction opcode with p2 != 0.
-    is_readonly: isExplain || !program.some(([, opcode, , p2]) => opcode === "Transaction" && Number(p2) !== 0),
+    is_readonly:
+      isExplain || !program.some(([, opcode, , p2]) => opcode === "Transaction" && Number(p2) !== 0),
   };
 }
 

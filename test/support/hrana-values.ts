@@ -1,7 +1,13 @@
 /**
- * Hrana v2 (JSON encoding) wire types used by the test server, and their conversion to and from the
- * values that the `libsql` package binds and returns.
+ * Hrana v2 (JSON encoding) wire types used by the test server, and their conversion to and from what the
+ * `libsql` package binds and returns: values, statement arguments and errors.
  */
+
+import type Database from "libsql";
+
+type Db = Database.Database;
+
+export const EXPLAIN_PREFIX = /^\s*EXPLAIN(\s+QUERY\s+PLAN)?\b/i;
 
 export type HranaValue =
   | { type: "null" }
@@ -85,4 +91,59 @@ export function errorToHrana(error: unknown): HranaError {
     return { message: `SQLite error: ${message}`, code: code.split("_").slice(0, 2).join("_") };
   }
   return { message, code: "UNKNOWN" };
+}
+
+/** Turns a Hrana stmt's `args` / `named_args` into the positional array passed to libsql. */
+export function bindArgs(db: Db, sql: string, stmt: Record<string, unknown>): SqlValue[] {
+  const args = stmt.args ?? [];
+  const named = stmt.named_args ?? [];
+  if (!Array.isArray(args) || !Array.isArray(named)) throw new ProtocolError("args must be arrays");
+  if (named.length === 0) return args.map(valueFromHrana);
+  if (args.length > 0) {
+    throw new StmtError(
+      "Specifying both positional and named arguments is not supported",
+      "ARGS_BOTH_POSITIONAL_AND_NAMED",
+    );
+  }
+  // libsql's object binding aborts the whole process (a Rust panic) when the statement also has `?`
+  // parameters, so named arguments are bound positionally, by the parameter's index.
+  const indexes = new Map<string, number>();
+  for (const [index, name] of parameters(db, sql)) if (name !== null) indexes.set(name, index);
+  const bound: SqlValue[] = [];
+  for (const arg of named) {
+    if (!isObject(arg) || typeof arg.name !== "string")
+      throw new ProtocolError("Named argument needs a name");
+    // Like sqld, accept the name with or without its prefix character. Unknown names are ignored rather
+    // than rejected: the EXPLAIN listing lacks parameters the optimizer dropped (as in `0 AND :x`).
+    const { name } = arg;
+    const index =
+      indexes.get(name) ?? indexes.get(`:${name}`) ?? indexes.get(`@${name}`) ?? indexes.get(`$${name}`);
+    if (index !== undefined) bound[index - 1] = valueFromHrana(arg.value);
+  }
+  return Array.from(bound, (value) => value ?? null);
+}
+
+/**
+ * libsql exposes neither sqlite3_bind_parameter_name nor sqlite3_stmt_readonly, so both are read from the
+ * EXPLAIN listing: each parameter use is a Variable opcode with its index in p1 and its name (":id", "?3",
+ * or null for a bare "?") in p4.
+ */
+export function explain(db: Db, sql: string): unknown[][] {
+  const program = db
+    .prepare(`EXPLAIN ${sql.replace(EXPLAIN_PREFIX, "")}`)
+    .raw(true)
+    .safeIntegers(true);
+  const listing = program.all() as unknown[][];
+  // A finished EXPLAIN of a write stays "active" until reset, and while it is, SQLite defers the commit
+  // of the connection's next autocommit write. libsql resets a statement only at the end of get().
+  program.get();
+  return listing;
+}
+
+export function parameters(db: Db, sql: string, program = explain(db, sql)): Map<number, string | null> {
+  const params = new Map<number, string | null>();
+  for (const [, opcode, p1, , , p4] of program) {
+    if (opcode === "Variable") params.set(Number(p1), typeof p4 === "string" ? p4 : null);
+  }
+  return params;
 }

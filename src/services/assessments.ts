@@ -1,0 +1,155 @@
+import * as q from "../../db/queries/assessments";
+import { findCadreRow } from "../../db/queries/cadres";
+import type { FactorRecord } from "../../scoring/factors";
+import { BUILTIN_NORMS, rawToStens } from "../../scoring/norms";
+import type { RequestServices } from "../deps";
+import { decodeCursor, toPage } from "../lib/pagination";
+import { ApiError, invalid, notFound } from "../lib/problem";
+import { mapConstraintErrors } from "../lib/sqlite-errors";
+
+/** The 187-item Chinese 16PF; the default instrument. */
+export const DEFAULT_INSTRUMENT = "16pf-cn-187";
+export const DEFAULT_NORM = "cn-16pf-187";
+
+/** 测评 as the API shows it. */
+export interface Assessment {
+  id: string;
+  cadreId: string;
+  instrument: string;
+  takenOn: string;
+  norm: string | null;
+  importBatchId: string | null;
+  stens: FactorRecord;
+  raw: FactorRecord | null;
+  createdAt: string;
+}
+
+export interface AssessmentInput {
+  id?: string | undefined;
+  instrument?: string | undefined;
+  takenOn: string;
+  norm?: string | undefined;
+  stens?: FactorRecord | undefined;
+  raw?: FactorRecord | undefined;
+}
+
+const toAssessment = (row: q.AssessmentRow): Assessment => ({
+  id: row.id,
+  cadreId: row.cadreId,
+  instrument: row.instrument,
+  takenOn: row.takenOn,
+  norm: row.norm,
+  importBatchId: row.importBatchId,
+  stens: q.stensOf(row),
+  raw: q.rawOf(row),
+  createdAt: row.createdAt,
+});
+
+/**
+ * Stens to store: given ones as they are; otherwise converted from raw scores through the norm.
+ * Raw scores are checked against the norm's maxima either way.
+ */
+function resolveStens(input: Pick<AssessmentInput, "norm" | "stens" | "raw">): {
+  stens: FactorRecord;
+  norm: string | null;
+} {
+  if (!input.stens && !input.raw)
+    throw invalid("stens", "give the stens, or raw scores and a norm", "required");
+  if (!input.raw) return { stens: input.stens as FactorRecord, norm: input.norm ?? null };
+  const normCode = input.norm ?? DEFAULT_NORM;
+  const norm = BUILTIN_NORMS[normCode];
+  if (!norm) throw invalid("norm", `unknown norm '${normCode}'`, "unknown_reference");
+  const converted = rawToStens(norm, input.raw);
+  if (!converted.ok) {
+    const errors = converted.problems.map((p) => ({
+      field: `raw.${p.factor}`,
+      code: "out_of_range",
+      message: p.message,
+    }));
+    throw new ApiError("validation_failed", `${errors[0]?.field}: ${errors[0]?.message}`, { errors });
+  }
+  return { stens: input.stens ?? converted.stens, norm: normCode };
+}
+
+async function requireCadre(services: RequestServices, cadreId: string) {
+  if (!(await findCadreRow(services.db, cadreId))) throw notFound("cadre", cadreId);
+}
+
+export async function listAssessments(
+  services: RequestServices,
+  cadreId: string,
+  query: { limit: number; cursor?: string | undefined },
+) {
+  await requireCadre(services, cadreId);
+  const before = query.cursor
+    ? (decodeCursor(query.cursor, 3).map(String) as [string, string, string])
+    : undefined;
+  const rows = await q.listAssessmentRows(services.db, cadreId, {
+    limit: query.limit,
+    ...(before ? { before } : {}),
+  });
+  const page = toPage(rows, query.limit, (r) => [r.takenOn, r.createdAt, r.id]);
+  return { items: page.items.map(toAssessment), nextCursor: page.nextCursor };
+}
+
+export async function getAssessment(
+  services: RequestServices,
+  cadreId: string,
+  id: string,
+): Promise<Assessment> {
+  await requireCadre(services, cadreId);
+  const row = await q.findAssessmentRow(services.db, cadreId, id);
+  if (!row) throw notFound("assessment", id, "assessmentId");
+  return toAssessment(row);
+}
+
+export async function createAssessment(services: RequestServices, cadreId: string, input: AssessmentInput) {
+  await requireCadre(services, cadreId);
+  const { stens, norm } = resolveStens(input);
+  const id = input.id ?? services.newId();
+  await mapConstraintErrors(
+    () =>
+      q.insertAssessment(services.db, {
+        id,
+        cadreId,
+        instrument: input.instrument ?? DEFAULT_INSTRUMENT,
+        takenOn: input.takenOn,
+        norm,
+        importBatchId: null,
+        ...q.factorColumns(stens, input.raw ?? null),
+        createdAt: services.clock.now().toISOString(),
+      }),
+    { duplicate: `An assessment with id '${id}' already exists.`, field: "id" },
+  );
+  return getAssessment(services, cadreId, id);
+}
+
+/** Corrects an assessment (a typo in entry); a new test round is a new assessment, not an update. */
+export async function updateAssessment(
+  services: RequestServices,
+  cadreId: string,
+  id: string,
+  patch: Omit<Partial<AssessmentInput>, "id">,
+) {
+  const current = await getAssessment(services, cadreId, id);
+  const scores =
+    patch.stens || patch.raw
+      ? resolveStens({ norm: patch.norm ?? current.norm ?? undefined, stens: patch.stens, raw: patch.raw })
+      : undefined;
+  await q.updateAssessment(services.db, id, {
+    ...(patch.instrument !== undefined ? { instrument: patch.instrument } : {}),
+    ...(patch.takenOn !== undefined ? { takenOn: patch.takenOn } : {}),
+    ...(scores ? { norm: scores.norm, ...q.factorColumns(scores.stens, patch.raw ?? null) } : {}),
+  });
+  return getAssessment(services, cadreId, id);
+}
+
+export async function deleteAssessment(
+  services: RequestServices,
+  cadreId: string,
+  id: string,
+): Promise<void> {
+  await requireCadre(services, cadreId);
+  if ((await q.deleteAssessment(services.db, cadreId, id)) === 0)
+    throw notFound("assessment", id, "assessmentId");
+}

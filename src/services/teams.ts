@@ -1,0 +1,267 @@
+import { type DbOrTx, writeTransaction } from "../../db/client";
+import { existingCadreIds } from "../../db/queries/cadres";
+import { existingPostCodes } from "../../db/queries/post-types";
+import { findRegion } from "../../db/queries/regions";
+import * as q from "../../db/queries/teams";
+import type { TEAM_KINDS } from "../../db/schema";
+import type { RequestServices } from "../deps";
+import { decodeCursor, toPage } from "../lib/pagination";
+import { ApiError, type FieldError, invalid, notFound } from "../lib/problem";
+import { mapConstraintErrors } from "../lib/sqlite-errors";
+
+/** A seat as the API shows it: a post type and its holder (null when vacant). */
+export interface Seat {
+  position: number;
+  post: string;
+  cadreId: string | null;
+  locked: boolean;
+}
+
+/** 班子 as the API shows it. */
+export interface Team {
+  id: string;
+  region: string;
+  name: string | null;
+  kind: (typeof TEAM_KINDS)[number];
+  seats: Seat[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SeatInput {
+  post: string;
+  cadreId?: string | null | undefined;
+  locked?: boolean | undefined;
+}
+
+export interface TeamInput {
+  id?: string | undefined;
+  region: string;
+  name?: string | null | undefined;
+  kind?: Team["kind"] | undefined;
+  seats: SeatInput[];
+}
+
+const toSeat = (s: q.SeatRow): Seat => ({
+  position: s.position,
+  post: s.postCode,
+  cadreId: s.cadreId,
+  locked: s.locked,
+});
+
+const toTeam = (t: q.TeamRecord): Team => ({
+  id: t.id,
+  region: t.regionCode,
+  name: t.name,
+  kind: t.kind,
+  seats: t.seats.map(toSeat),
+  version: t.version,
+  createdAt: t.createdAt,
+  updatedAt: t.updatedAt,
+});
+
+const toSeatValues = (s: SeatInput): q.SeatValues => ({
+  postCode: s.post,
+  cadreId: s.cadreId ?? null,
+  locked: s.locked ?? false,
+});
+
+/** Checks posts and cadres of seats exist and that no cadre sits twice; reports every problem. */
+async function checkSeats(
+  db: DbOrTx,
+  seatList: { seat: SeatInput; field: string }[],
+  occupied: string[] = [],
+) {
+  const errors: FieldError[] = [];
+  const [posts, cadres] = await Promise.all([
+    existingPostCodes(
+      db,
+      seatList.map((s) => s.seat.post),
+    ),
+    existingCadreIds(
+      db,
+      seatList.flatMap((s) => (s.seat.cadreId ? [s.seat.cadreId] : [])),
+    ),
+  ]);
+  const seen = new Set(occupied);
+  for (const { seat, field: prefix } of seatList) {
+    const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
+    if (!posts.has(seat.post))
+      errors.push({
+        field: field("post"),
+        code: "unknown_reference",
+        message: `no post type '${seat.post}'`,
+      });
+    if (!seat.cadreId) continue;
+    if (!cadres.has(seat.cadreId))
+      errors.push({
+        field: field("cadreId"),
+        code: "unknown_reference",
+        message: `no cadre '${seat.cadreId}'`,
+      });
+    else if (seen.has(seat.cadreId))
+      errors.push({
+        field: field("cadreId"),
+        code: "duplicate",
+        message: `cadre '${seat.cadreId}' already holds a seat of this team`,
+      });
+    seen.add(seat.cadreId);
+  }
+  if (errors.length)
+    throw new ApiError("validation_failed", `${errors[0]?.field}: ${errors[0]?.message}`, { errors });
+}
+
+async function checkRegion(db: DbOrTx, code: string) {
+  if (!(await findRegion(db, code))) throw invalid("region", `no region '${code}'`, "unknown_reference");
+}
+
+export async function getTeam({ db }: RequestServices, id: string): Promise<Team> {
+  const row = await q.findTeamRow(db, id);
+  if (!row) throw notFound("team", id);
+  const [team] = await q.withSeats(db, [row]);
+  return toTeam(team as q.TeamRecord);
+}
+
+export async function listTeams(
+  { db }: RequestServices,
+  query: {
+    limit: number;
+    cursor?: string | undefined;
+    region?: string | undefined;
+    kind?: Team["kind"] | undefined;
+    cadre?: string | undefined;
+  },
+) {
+  const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+  const rows = await q.listTeamRows(db, {
+    limit: query.limit,
+    ...(after !== undefined ? { after } : {}),
+    ...(query.region !== undefined ? { region: query.region } : {}),
+    ...(query.kind !== undefined ? { kind: query.kind } : {}),
+    ...(query.cadre !== undefined ? { cadre: query.cadre } : {}),
+  });
+  const page = toPage(rows, query.limit, (r) => [r.id]);
+  return { items: (await q.withSeats(db, page.items)).map(toTeam), nextCursor: page.nextCursor };
+}
+
+export async function createTeam(services: RequestServices, input: TeamInput): Promise<Team> {
+  const id = input.id ?? services.newId();
+  const now = services.clock.now().toISOString();
+  await mapConstraintErrors(
+    () =>
+      writeTransaction(services.db, async (tx) => {
+        if (await q.findTeamRow(tx, id))
+          throw new ApiError("duplicate", `A team with id '${id}' already exists.`, { field: "id" });
+        await checkRegion(tx, input.region);
+        await checkSeats(
+          tx,
+          input.seats.map((seat, i) => ({ seat, field: `seats.${i}` })),
+        );
+        await q.insertTeam(
+          tx,
+          {
+            id,
+            regionCode: input.region,
+            name: input.name ?? null,
+            kind: input.kind ?? "current",
+            createdAt: now,
+            updatedAt: now,
+          },
+          input.seats.map(toSeatValues),
+        );
+      }),
+    { duplicate: `A team with id '${id}' already exists.`, field: "id" },
+  );
+  return getTeam(services, id);
+}
+
+export async function updateTeam(
+  services: RequestServices,
+  id: string,
+  patch: Partial<Omit<TeamInput, "id">>,
+): Promise<Team> {
+  await writeTransaction(services.db, async (tx) => {
+    if (!(await q.findTeamRow(tx, id))) throw notFound("team", id);
+    if (patch.region !== undefined) await checkRegion(tx, patch.region);
+    if (patch.seats) {
+      await checkSeats(
+        tx,
+        patch.seats.map((seat, i) => ({ seat, field: `seats.${i}` })),
+      );
+      await q.replaceSeats(tx, id, patch.seats.map(toSeatValues));
+    }
+    await q.touchTeam(tx, id, {
+      ...(patch.region !== undefined ? { regionCode: patch.region } : {}),
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
+      updatedAt: services.clock.now().toISOString(),
+    });
+  });
+  return getTeam(services, id);
+}
+
+export async function deleteTeam(services: RequestServices, id: string): Promise<void> {
+  if ((await q.deleteTeam(services.db, id)) === 0) throw notFound("team", id);
+}
+
+export async function getSeat(services: RequestServices, teamId: string, position: number): Promise<Seat> {
+  return seatAt(await getTeam(services, teamId), position);
+}
+
+export async function addSeat(services: RequestServices, teamId: string, seat: SeatInput): Promise<Seat> {
+  const position = await writeTransaction(services.db, async (tx) => {
+    const team = (await q.withSeats(tx, [await requireTeam(tx, teamId)]))[0] as q.TeamRecord;
+    const occupied = team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []));
+    await checkSeats(tx, [{ seat, field: "" }], occupied);
+    const next = await q.nextSeatPosition(tx, teamId);
+    await q.insertSeat(tx, teamId, next, toSeatValues(seat));
+    await q.touchTeam(tx, teamId, { updatedAt: services.clock.now().toISOString() });
+    return next;
+  });
+  return seatAt(await getTeam(services, teamId), position);
+}
+
+export async function updateSeat(
+  services: RequestServices,
+  teamId: string,
+  position: number,
+  patch: Partial<SeatInput>,
+): Promise<Seat> {
+  await writeTransaction(services.db, async (tx) => {
+    const team = (await q.withSeats(tx, [await requireTeam(tx, teamId)]))[0] as q.TeamRecord;
+    const current = team.seats.find((s) => s.position === position);
+    if (!current) throw notFound("seat", String(position), "position");
+    const merged: SeatInput = {
+      post: patch.post ?? current.postCode,
+      cadreId: patch.cadreId !== undefined ? patch.cadreId : current.cadreId,
+      locked: patch.locked ?? current.locked,
+    };
+    const occupied = team.seats.flatMap((s) => (s.cadreId && s.position !== position ? [s.cadreId] : []));
+    await checkSeats(tx, [{ seat: merged, field: "" }], occupied);
+    await q.updateSeat(tx, teamId, position, toSeatValues(merged));
+    await q.touchTeam(tx, teamId, { updatedAt: services.clock.now().toISOString() });
+  });
+  return seatAt(await getTeam(services, teamId), position);
+}
+
+export async function deleteSeat(services: RequestServices, teamId: string, position: number): Promise<void> {
+  await writeTransaction(services.db, async (tx) => {
+    await requireTeam(tx, teamId);
+    if ((await q.deleteSeat(tx, teamId, position)) === 0)
+      throw notFound("seat", String(position), "position");
+    await q.touchTeam(tx, teamId, { updatedAt: services.clock.now().toISOString() });
+  });
+}
+
+async function requireTeam(db: DbOrTx, id: string): Promise<q.TeamRow> {
+  const row = await q.findTeamRow(db, id);
+  if (!row) throw notFound("team", id);
+  return row;
+}
+
+function seatAt(team: Team, position: number): Seat {
+  const seat = team.seats.find((s) => s.position === position);
+  if (!seat) throw notFound("seat", String(position), "position");
+  return seat;
+}

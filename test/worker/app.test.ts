@@ -1,0 +1,106 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+/** Requests go through the worker's own `fetch` (env parsing, per-request libSQL client over HTTP). */
+const call = (method: string, path: string, body?: unknown) =>
+  exports.default.fetch(`http://banzi.test${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+  });
+
+const stens = {
+  A: 6,
+  B: 8,
+  C: 7,
+  E: 6,
+  F: 5,
+  G: 7,
+  H: 6,
+  I: 4,
+  L: 4,
+  M: 5,
+  N: 5,
+  O: 3,
+  Q1: 6,
+  Q2: 5,
+  Q3: 8,
+  Q4: 3,
+};
+
+describe("the app in workerd against a libSQL server over HTTP", () => {
+  it("answers /health", async () => {
+    const res = await call("GET", "/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok" });
+  });
+
+  it("creates and reads a cadre with an assessment", async () => {
+    expect((await call("POST", "/v1/regions", { code: "W", name: "沃市", level: "city" })).status).toBe(201);
+    expect(
+      (await call("POST", "/v1/regions", { code: "W1", name: "一县", level: "county", parent: "W" })).status,
+    ).toBe(201);
+    const created = await call("POST", "/v1/cadres", {
+      id: "w-c1",
+      name: "测试甲",
+      gender: "female",
+      birthYear: 1983,
+      education: "master",
+      birthRegion: "W1",
+      growthRegion: "W1",
+      rank: "deputy-division",
+      reserve: true,
+      skills: [{ skill: "law", level: 4 }],
+    });
+    expect(created.status).toBe(201);
+    const assessment = await call("POST", "/v1/cadres/w-c1/assessments", { takenOn: "2026-04-18", stens });
+    expect(assessment.status).toBe(201);
+
+    const read = await call("GET", "/v1/cadres/w-c1");
+    expect(read.status).toBe(200);
+    const cadre = (await read.json()) as { name: string; skills: unknown[]; assessment: { stens: unknown } };
+    expect(cadre.name).toBe("测试甲");
+    expect(cadre.skills).toEqual([{ skill: "law", level: 4 }]);
+    expect(cadre.assessment.stens).toEqual(stens);
+  });
+
+  it("lists with cursor pagination", async () => {
+    for (const id of ["w-p1", "w-p2", "w-p3"]) {
+      const res = await call("POST", "/v1/cadres", {
+        id,
+        name: `分页${id}`,
+        gender: "male",
+        birthYear: 1980,
+        education: "bachelor",
+        birthRegion: "W1",
+        growthRegion: "W1",
+        currentRegion: "W1",
+        rank: "section",
+      });
+      expect(res.status).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await call("GET", `/v1/cadres?region=W1&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const page = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(["w-p1", "w-p2", "w-p3"]);
+  });
+
+  it("answers an error as problem+json", async () => {
+    const res = await call("POST", "/v1/cadres/w-c1/assessments", {
+      takenOn: "2026-04-18",
+      stens: { ...stens, C: 11 },
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(await res.json()).toMatchObject({ code: "validation_failed", field: "stens.C" });
+    const missing = await call("GET", "/v1/cadres/nobody");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: "not_found" });
+  });
+});
