@@ -1,0 +1,23 @@
+import { it } from "vitest";
+import { testApp } from "/work/main/test/support/app";
+it("probe", async () => {
+  const t = await testApp();
+  const show = async (label: string, r: Response) => console.log(label, r.status, r.headers.get("content-type"), r.headers.get("allow"), (await r.text()).slice(0, 300));
+  await show("missing body json ct", await t.app.request("/v1/regions", { method: "POST", headers: { "content-type": "application/json" } }));
+  await show("missing body no ct", await t.app.request("/v1/regions", { method: "POST" }));
+  await show("empty string", await t.post("/v1/regions", ""));
+  const big = JSON.stringify({ code: "X", name: "a".repeat(10 * 1024 * 1024), level: "city" });
+  await show("10MB", await t.post("/v1/regions", big));
+  await show("10MB no len", await t.app.request("/v1/regions", { method: "POST", headers: { "content-type": "application/json" }, body: new Blob([big]).stream(), duplex: "half" } as RequestInit));
+  await show("404", await t.get("/v1/nothing"));
+  await show("bad param", await t.get("/v1/cadres/bad%20id"));
+  await show("405", await t.del("/v1/cadres"));
+  await show("reserve=maybe", await t.get("/v1/cadres?reserve=maybe"));
+  await show("bad cursor", await t.get("/v1/cadres?cursor=zzz"));
+  await show("seat pos", await t.get("/v1/teams/x/seats/abc"));
+  await show("health", await t.get("/health"));
+  await show("docs", await t.get("/docs"));
+  await show("init", await t.get("/docs/init.js"));
+  await show("json array", await t.post("/v1/regions", [1,2]));
+  t.close();
+});
