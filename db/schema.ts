@@ -192,17 +192,24 @@ export const cadrePreferences = sqliteTable(
   ],
 );
 
-/** A norm table for raw → sten conversion (the built-in Chinese norm is in code; uploaded ones here). */
+/**
+ * An uploaded norm table for raw → sten conversion (the built-in Chinese norm lives in code). Every
+ * edit is a new version; the newest version of a code is the one used.
+ */
 export const norms = sqliteTable(
   "norms",
   {
-    code: text().primaryKey(),
+    code: text().notNull(),
+    version: integer().notNull(),
     name: text().notNull(),
     kind: text({ enum: ["cutoffs", "z"] }).notNull(),
     definition: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: text("created_at").notNull(),
   },
-  () => [check("norms_kind_ck", sql`kind in ('cutoffs', 'z')`)],
+  (t) => [
+    primaryKey({ columns: [t.code, t.version] }),
+    check("norms_kind_ck", sql`kind in ('cutoffs', 'z')`),
+  ],
 );
 
 /** A batch of imported assessments; the idempotency key and the content hash make re-imports no-ops. */
@@ -323,6 +330,8 @@ export const seats = sqliteTable(
 export const scoringProfiles = sqliteTable("scoring_profiles", {
   version: integer().primaryKey(),
   name: text().notNull(),
+  /** Why this version was made (e.g. "post type county-head edited"). */
+  note: text(),
   body: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
   createdAt: text("created_at").notNull(),
 });

@@ -9,8 +9,12 @@ import { ApiError } from "./lib/problem";
 import { createRouter } from "./lib/router";
 import { assessmentRoutes } from "./routes/assessments";
 import { cadreRoutes } from "./routes/cadres";
+import { normRoutes } from "./routes/norms";
 import { postTypeRoutes } from "./routes/post-types";
+import { psychometricsRoutes } from "./routes/psychometrics";
 import { regionRoutes } from "./routes/regions";
+import { scoringRoutes } from "./routes/scoring";
+import { scoringProfileRoutes } from "./routes/scoring-profiles";
 import { teamRoutes } from "./routes/teams";
 
 export const API_VERSION = "0.1.0";
@@ -65,7 +69,17 @@ export function createApp(deps: AppDeps) {
 
   app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));
 
-  const routes = [regionRoutes, postTypeRoutes, cadreRoutes, assessmentRoutes, teamRoutes];
+  const routes = [
+    regionRoutes,
+    postTypeRoutes,
+    cadreRoutes,
+    assessmentRoutes,
+    teamRoutes,
+    scoringRoutes,
+    scoringProfileRoutes,
+    normRoutes,
+    psychometricsRoutes,
+  ];
   for (const r of routes) app.route("/", r);
 
   if (config.publicDocs) {

@@ -12,11 +12,17 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface AppConfig {
   /** Largest request body accepted (bytes) on ordinary routes. */
   maxBodyBytes: number;
+  /** Largest body of `POST /v1/score` (batches of thousands of teams). */
+  maxBatchBodyBytes: number;
   /** Serve `/docs` and `/openapi.json` (true by default). */
   publicDocs: boolean;
 }
 
-export const defaultConfig: AppConfig = { maxBodyBytes: 1024 * 1024, publicDocs: true };
+export const defaultConfig: AppConfig = {
+  maxBodyBytes: 1024 * 1024,
+  maxBatchBodyBytes: 32 * 1024 * 1024,
+  publicDocs: true,
+};
 
 /**
  * Everything `createApp` needs from outside. `db` is either one database for the process (Node) or

@@ -120,8 +120,20 @@ export interface DemoCity {
   teams: DemoTeam[];
 }
 
-/** Leaders are, on average, a little steadier and more rule-conscious than the public (SD units). */
-const LEADER_SHIFT: Partial<FactorRecord> = { C: 0.35, G: 0.3, Q3: 0.25, O: -0.3, Q4: -0.25, B: 0.3 };
+/**
+ * Selected leaders are, on average, steadier, more rule-conscious and more self-disciplined than the
+ * general public whose correlations the matrix describes (shifts in SD units; an assumption of the demo).
+ */
+const LEADER_SHIFT: Partial<FactorRecord> = {
+  C: 0.9,
+  G: 0.9,
+  Q3: 0.45,
+  O: -0.45,
+  Q4: -0.4,
+  B: 0.45,
+  E: 0.15,
+  H: 0.3,
+};
 
 function weighted<T>(rng: Rng, options: [T, number][]): T {
   const total = options.reduce((sum, [, w]) => sum + w, 0);
@@ -205,14 +217,14 @@ export function buildDemoCity(seed = DEMO_SEED): DemoCity {
         birthRegion = rng.pick(countyCodes.filter((c) => c !== county.code));
         growthRegion = birthRegion;
       }
-      // Deputies are often local (R10 keeps locals ≥ 1/3 of a team).
-      if (!spec?.avoidance && rng.next() < 0.45) {
+      // Posts without avoidance are mostly held by locals (R10 keeps locals ≥ 1/3 of a team).
+      if (!spec?.avoidance && rng.next() < 0.88) {
         birthRegion = county.code;
         growthRegion = county.code;
       }
       const principal = post === "party-secretary" || post === "county-head";
       const birthYear = AS_OF_YEAR - (principal ? 45 + rng.int(12) : 38 + rng.int(18));
-      const yearsInPost = round1(0.3 + rng.next() * (rng.next() < 0.08 ? 11.5 : 8));
+      const yearsInPost = round1(0.3 + rng.next() * (rng.next() < 0.08 ? 11.5 : 6.5));
       const yearsInLocality = round1(
         Math.min(yearsInPost + rng.next() * 6, yearsInPost + (rng.next() < 0.12 ? 8 : 3)),
       );

@@ -13,9 +13,9 @@ import {
   problemResponses,
 } from "../lib/schemas";
 import * as teams from "../services/teams";
+import { MAX_SEATS } from "../services/teams";
 
 const tags = ["Teams"];
-const MAX_SEATS = 40;
 
 const SeatSchema = z
   .object({
@@ -57,13 +57,15 @@ const TeamPatch = TeamCreate.omit({ id: true })
   .partial()
   .openapi("TeamPatch", { description: "`seats`, when given, replaces every seat." });
 
+const MAX_POSITION = MAX_SEATS * 10;
+// Not `z.coerce.number()`: it also accepts null (Number(null) is 0), so the OpenAPI document would
+// call a path parameter optional and nullable, which is invalid OpenAPI.
 const SeatParams = IdParams.extend({
-  position: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_SEATS * 10)
-    .openapi({ param: { name: "position", in: "path" } }),
+  position: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,2})$/, "a seat position: a whole number from 0")
+    .pipe(z.coerce.number<string>().int().max(MAX_POSITION))
+    .openapi({ param: { name: "position", in: "path" }, type: "integer", minimum: 0, maximum: MAX_POSITION }),
 });
 
 export const teamRoutes = createRouter()
@@ -158,9 +160,12 @@ export const teamRoutes = createRouter()
       method: "post",
       path: "/v1/teams/{id}/seats",
       tags,
-      summary: "Add a seat at the end",
+      summary: "Add a seat at the end (409 when the team already has the most seats allowed)",
       request: { params: IdParams, body: jsonBody(SeatInput) },
-      responses: { 201: jsonContent(SeatSchema, "Created"), ...problemResponses(400, 404, 413, 415, 422) },
+      responses: {
+        201: jsonContent(SeatSchema, "Created"),
+        ...problemResponses(400, 404, 409, 413, 415, 422),
+      },
     }),
     async (c) =>
       c.json(await teams.addSeat(c.var.services, c.req.valid("param").id, c.req.valid("json")), 201),

@@ -1,11 +1,11 @@
 import * as q from "../../db/queries/assessments";
 import { findCadreRow } from "../../db/queries/cadres";
 import type { FactorRecord } from "../../scoring/factors";
-import { BUILTIN_NORMS, rawToStens } from "../../scoring/norms";
 import type { RequestServices } from "../deps";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { ApiError, invalid, notFound } from "../lib/problem";
 import { mapConstraintErrors } from "../lib/sqlite-errors";
+import { convertRaw, getNorm } from "./norms";
 
 /** The 187-item Chinese 16PF; the default instrument. */
 export const DEFAULT_INSTRUMENT = "16pf-cn-187";
@@ -46,29 +46,32 @@ const toAssessment = (row: q.AssessmentRow): Assessment => ({
 });
 
 /**
- * Stens to store: given ones as they are; otherwise converted from raw scores through the norm.
- * Raw scores are checked against the norm's maxima either way.
+ * Stens to store: given ones as they are; otherwise converted from raw scores through the norm
+ * (built in, or uploaded). Raw scores are checked against the norm's maxima either way.
  */
-function resolveStens(input: Pick<AssessmentInput, "norm" | "stens" | "raw">): {
-  stens: FactorRecord;
-  norm: string | null;
-} {
+async function resolveStens(
+  services: RequestServices,
+  input: Pick<AssessmentInput, "norm" | "stens" | "raw">,
+): Promise<{ stens: FactorRecord; norm: string | null }> {
   if (!input.stens && !input.raw)
     throw invalid("stens", "give the stens, or raw scores and a norm", "required");
-  if (!input.raw) return { stens: input.stens as FactorRecord, norm: input.norm ?? null };
-  const normCode = input.norm ?? DEFAULT_NORM;
-  const norm = BUILTIN_NORMS[normCode];
-  if (!norm) throw invalid("norm", `unknown norm '${normCode}'`, "unknown_reference");
-  const converted = rawToStens(norm, input.raw);
-  if (!converted.ok) {
-    const errors = converted.problems.map((p) => ({
-      field: `raw.${p.factor}`,
-      code: "out_of_range",
-      message: p.message,
-    }));
-    throw new ApiError("validation_failed", `${errors[0]?.field}: ${errors[0]?.message}`, { errors });
+  if (!input.raw) {
+    if (input.norm !== undefined) await requireNorm(services, input.norm);
+    return { stens: input.stens as FactorRecord, norm: input.norm ?? null };
   }
-  return { stens: input.stens ?? converted.stens, norm: normCode };
+  const converted = await convertRaw(services, input.raw, input.norm ?? DEFAULT_NORM);
+  return { stens: input.stens ?? converted.stens, norm: converted.norm };
+}
+
+/** A norm named with stens alone is recorded with them, so it must exist as well. */
+async function requireNorm(services: RequestServices, code: string): Promise<void> {
+  try {
+    await getNorm(services, code);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found")
+      throw invalid("norm", `unknown norm '${code}'`, "unknown_reference");
+    throw error;
+  }
 }
 
 async function requireCadre(services: RequestServices, cadreId: string) {
@@ -105,7 +108,7 @@ export async function getAssessment(
 
 export async function createAssessment(services: RequestServices, cadreId: string, input: AssessmentInput) {
   await requireCadre(services, cadreId);
-  const { stens, norm } = resolveStens(input);
+  const { stens, norm } = await resolveStens(services, input);
   const id = input.id ?? services.newId();
   await mapConstraintErrors(
     () =>
@@ -132,14 +135,18 @@ export async function updateAssessment(
   patch: Omit<Partial<AssessmentInput>, "id">,
 ) {
   const current = await getAssessment(services, cadreId, id);
+  // A norm alone re-converts the stored raw scores (or, without any, just records the norm).
+  const raw =
+    patch.raw ?? (patch.norm !== undefined && !patch.stens ? (current.raw ?? undefined) : undefined);
+  const stens = patch.stens ?? (patch.norm !== undefined && !raw ? current.stens : undefined);
   const scores =
-    patch.stens || patch.raw
-      ? resolveStens({ norm: patch.norm ?? current.norm ?? undefined, stens: patch.stens, raw: patch.raw })
+    stens || raw
+      ? await resolveStens(services, { norm: patch.norm ?? current.norm ?? undefined, stens, raw })
       : undefined;
   await q.updateAssessment(services.db, id, {
     ...(patch.instrument !== undefined ? { instrument: patch.instrument } : {}),
     ...(patch.takenOn !== undefined ? { takenOn: patch.takenOn } : {}),
-    ...(scores ? { norm: scores.norm, ...q.factorColumns(scores.stens, patch.raw ?? null) } : {}),
+    ...(scores ? { norm: scores.norm, ...q.factorColumns(scores.stens, raw ?? null) } : {}),
   });
   return getAssessment(services, cadreId, id);
 }

@@ -5,6 +5,7 @@ import type { RequestServices } from "../deps";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { invalid, notFound } from "../lib/problem";
 import { mapConstraintErrors } from "../lib/sqlite-errors";
+import { snapshotPostTypes } from "./scoring-profiles";
 
 /** Per factor: the ideal sten range and how much a deviation from it weighs. */
 export type IdealProfile = Partial<Record<FactorCode, { min: number; max: number; weight: number }>>;
@@ -119,6 +120,7 @@ export async function createPostType(services: RequestServices, input: PostTypeI
     duplicate: `A post type with code '${input.code}' already exists.`,
     field: "code",
   });
+  await snapshotPostTypes(services, `post type ${input.code} created`);
   return getPostType(services, input.code);
 }
 
@@ -130,6 +132,7 @@ export async function updatePostType(
   await getPostType(services, code);
   checkIdealProfile(patch.idealProfile);
   await q.updatePostType(services.db, code, { ...patch, updatedAt: services.clock.now().toISOString() });
+  await snapshotPostTypes(services, `post type ${code} edited`);
   return getPostType(services, code);
 }
 
@@ -138,4 +141,5 @@ export async function deletePostType(services: RequestServices, code: string): P
     inUse: `Post type '${code}' is still used by seats, cadres or preferences.`,
   });
   if (deleted === 0) throw notFound("post type", code, "code");
+  await snapshotPostTypes(services, `post type ${code} deleted`);
 }

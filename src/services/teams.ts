@@ -9,6 +9,9 @@ import { decodeCursor, toPage } from "../lib/pagination";
 import { ApiError, type FieldError, invalid, notFound } from "../lib/problem";
 import { mapConstraintErrors } from "../lib/sqlite-errors";
 
+/** Most seats a team may have (a county team has about 14; scenarios may add a few). */
+export const MAX_SEATS = 40;
+
 /** A seat as the API shows it: a post type and its holder (null when vacant). */
 export interface Seat {
   position: number;
@@ -212,6 +215,11 @@ export async function getSeat(services: RequestServices, teamId: string, positio
 export async function addSeat(services: RequestServices, teamId: string, seat: SeatInput): Promise<Seat> {
   const position = await writeTransaction(services.db, async (tx) => {
     const team = (await q.withSeats(tx, [await requireTeam(tx, teamId)]))[0] as q.TeamRecord;
+    if (team.seats.length >= MAX_SEATS)
+      throw new ApiError(
+        "conflict",
+        `Team '${teamId}' already has ${MAX_SEATS} seats, the most a team may have.`,
+      );
     const occupied = team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []));
     await checkSeats(tx, [{ seat, field: "" }], occupied);
     const next = await q.nextSeatPosition(tx, teamId);

@@ -25,7 +25,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `src/node.ts` and resolves once it says it is listening; rejects with its output if it exits. */
-async function start(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+async function start(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, ...env },

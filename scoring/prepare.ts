@@ -1,0 +1,225 @@
+/**
+ * Precomputation for fast team evaluation: everything that depends on one candidate, or on one
+ * candidate in one seat, is computed once here, into typed arrays indexed by candidate (and seat).
+ * A team is then an `Int32Array` of candidate indices, one per seat, and evaluating it touches only
+ * these tables (see `evaluate.ts`).
+ */
+import { deriveFactors } from "./derived";
+import { FACTORS } from "./factors";
+import { personPostFit, whiten } from "./fit";
+import { isLocal, isMove, seatViolations } from "./rules";
+import type { Member, PostProfile, ScoringProfile } from "./types";
+import { EDUCATION_ORDER } from "./types";
+
+const N = FACTORS.length;
+/** Above this many candidates the pairwise kernel is computed on the fly instead of cached (memory). */
+const KERNEL_CACHE_LIMIT = 2048;
+
+/** What is being evaluated: a region's seats (post per seat) and the people who may fill them. */
+export interface Problem {
+  profile: ScoringProfile;
+  region: string;
+  /** Post code of each seat. */
+  seats: readonly string[];
+  candidates: readonly Member[];
+}
+
+export interface Prepared {
+  readonly problem: Problem;
+  readonly nSeats: number;
+  readonly nCandidates: number;
+  readonly posts: readonly PostProfile[];
+  /** Candidate c in seat s at `c * nSeats + s`. */
+  readonly fit: Float64Array;
+  readonly seatPenalty: Float64Array;
+  readonly seatHard: Uint16Array;
+  readonly seatSkill: Float64Array;
+  readonly moved: Uint8Array;
+  /** Per seat. */
+  readonly seatWeight: Float64Array;
+  readonly seatNeedsSkills: Uint8Array;
+  /** Seats of 县委书记 and 县长 (leading principal posts), when both are in the team. */
+  readonly leadingSeats: readonly [number, number] | null;
+  /** Per candidate. */
+  readonly white: Float64Array;
+  readonly dominant: Uint8Array;
+  readonly vigilant: Uint8Array;
+  readonly weak: Uint8Array;
+  readonly leaderE: Float64Array;
+  readonly temperaments: Int32Array;
+  readonly nTemperaments: number;
+  readonly health: Float64Array;
+  readonly local: Uint8Array;
+  readonly teamSkills: Int32Array;
+  readonly nTeamSkills: number;
+  readonly age: Float64Array;
+  readonly university: Int8Array;
+  readonly woman: Int8Array;
+  readonly kin: readonly Int32Array[];
+  /** Pairwise kernel exp(−|w_a − w_b|² / (2h²)), cached lazily (NaN = not yet computed). */
+  readonly kernelCache: Float64Array | null;
+  readonly bandwidth2: number;
+}
+
+const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+
+/** Precomputes the tables for a problem. Throws a RangeError naming an unknown post. */
+export function prepare(problem: Problem): Prepared {
+  const { profile, region, seats, candidates } = problem;
+  const nSeats = seats.length;
+  const nCandidates = candidates.length;
+  const posts = seats.map((code, i) => {
+    const post = profile.posts[code];
+    if (!post) throw new RangeError(`seat ${i}: unknown post '${code}'`);
+    return post;
+  });
+
+  const fit = new Float64Array(nCandidates * nSeats);
+  const seatPenalty = new Float64Array(nCandidates * nSeats);
+  const seatHard = new Uint16Array(nCandidates * nSeats);
+  const seatSkill = new Float64Array(nCandidates * nSeats);
+  const moved = new Uint8Array(nCandidates * nSeats);
+  const seatWeight = Float64Array.from(posts, (p) => (p.leading ? profile.fit.leadingSeatWeight : 1));
+  const seatNeedsSkills = Uint8Array.from(posts, (p) => (p.requiredSkills.length > 0 ? 1 : 0));
+  const leading = posts.flatMap((p, i) => (p.leading && p.principal ? [i] : []));
+  const leadingSeats = leading.length === 2 ? ([leading[0], leading[1]] as [number, number]) : null;
+
+  const { balance, skills } = profile;
+  const teamSkillIndex = new Map(skills.teamRequired.map((skill, i) => [skill, i]));
+  const white = new Float64Array(nCandidates * N);
+  const dominant = new Uint8Array(nCandidates);
+  const vigilant = new Uint8Array(nCandidates);
+  const weak = new Uint8Array(nCandidates);
+  const leaderE = new Float64Array(nCandidates);
+  const temperaments = new Int32Array(nCandidates);
+  const health = new Float64Array(nCandidates);
+  const local = new Uint8Array(nCandidates);
+  const teamSkills = new Int32Array(nCandidates);
+  const age = new Float64Array(nCandidates);
+  const university = new Int8Array(nCandidates);
+  const woman = new Int8Array(nCandidates);
+  const indexOf = new Map(candidates.map((m, i) => [m.id, i]));
+  const universityLevel = EDUCATION_ORDER.indexOf("bachelor");
+
+  candidates.forEach((member, c) => {
+    const s = member.stens;
+    white.set(whiten(s), c * N);
+    dominant[c] = s.E >= balance.conflict.dominance ? 1 : 0;
+    vigilant[c] = s.L >= balance.conflict.vigilance ? 1 : 0;
+    weak[c] = (s.E <= balance.leadingPair.weak ? 1 : 0) | (s.H <= balance.leadingPair.weak ? 2 : 0);
+    leaderE[c] = s.E;
+    let bits = 0;
+    balance.temperaments.forEach((t, k) => {
+      if (Object.entries(t.minimum).every(([f, min]) => s[f as keyof typeof s] >= (min as number)))
+        bits |= 1 << k;
+    });
+    temperaments[c] = bits;
+    const derived = deriveFactors(s);
+    health[c] =
+      0.5 * clamp01((derived.Y1 - balance.y1.low) / (balance.y1.high - balance.y1.low)) +
+      0.5 * clamp01((balance.x1.high - derived.X1) / (balance.x1.high - balance.x1.low));
+    local[c] = isLocal(member, region) ? 1 : 0;
+    let skillBits = 0;
+    for (const { skill, level } of member.skills ?? []) {
+      const k = teamSkillIndex.get(skill);
+      if (k !== undefined && level >= skills.minLevel) skillBits |= 1 << k;
+    }
+    teamSkills[c] = skillBits;
+    age[c] = member.age ?? Number.NaN;
+    university[c] = member.education
+      ? EDUCATION_ORDER.indexOf(member.education) >= universityLevel
+        ? 1
+        : 0
+      : -1;
+    woman[c] = member.gender ? (member.gender === "female" ? 1 : 0) : -1;
+
+    for (let seat = 0; seat < nSeats; seat++) {
+      const post = posts[seat] as PostProfile;
+      const at = c * nSeats + seat;
+      fit[at] = personPostFit(s, post.idealProfile, profile.fit.scale).fit;
+      for (const v of seatViolations(member, seat, post, region, profile)) {
+        if (v.severity === "hard") seatHard[at] = (seatHard[at] as number) + 1;
+        else seatPenalty[at] = (seatPenalty[at] as number) + v.penalty;
+      }
+      seatSkill[at] = seatSkillCoverage(member, post, skills.minLevel);
+      moved[at] = isMove(member, post.code, region) ? 1 : 0;
+    }
+  });
+
+  const kin = candidates.map((member) =>
+    Int32Array.from(
+      (member.kin ?? []).flatMap((id) => {
+        const k = indexOf.get(id);
+        return k === undefined ? [] : [k];
+      }),
+    ),
+  );
+  const kernelCache =
+    nCandidates <= KERNEL_CACHE_LIMIT ? new Float64Array(nCandidates * nCandidates).fill(Number.NaN) : null;
+
+  return {
+    problem,
+    nSeats,
+    nCandidates,
+    posts,
+    fit,
+    seatPenalty,
+    seatHard,
+    seatSkill,
+    moved,
+    seatWeight,
+    seatNeedsSkills,
+    leadingSeats,
+    white,
+    dominant,
+    vigilant,
+    weak,
+    leaderE,
+    temperaments,
+    nTemperaments: balance.temperaments.length,
+    health,
+    local,
+    teamSkills,
+    nTeamSkills: skills.teamRequired.length,
+    age,
+    university,
+    woman,
+    kin,
+    kernelCache,
+    bandwidth2: 2 * balance.kernelBandwidth * balance.kernelBandwidth,
+  };
+}
+
+/** Share of a post's required skills the member has, each counted up to `minLevel` (level/minLevel). */
+export function seatSkillCoverage(member: Member, post: PostProfile, minLevel: number): number {
+  if (post.requiredSkills.length === 0) return 1;
+  let sum = 0;
+  for (const required of post.requiredSkills) {
+    const level = member.skills?.find((s) => s.skill === required)?.level ?? 0;
+    sum += Math.min(1, level / minLevel);
+  }
+  return sum / post.requiredSkills.length;
+}
+
+/** Similarity of two candidates' profiles in (0, 1]: 1 for identical profiles. */
+export function kernel(prep: Prepared, a: number, b: number): number {
+  if (a === b) return 1;
+  const cache = prep.kernelCache;
+  const at = a * prep.nCandidates + b;
+  if (cache) {
+    const cached = cache[at] as number;
+    if (cached === cached) return cached;
+  }
+  const w = prep.white;
+  let d2 = 0;
+  for (let i = 0, ia = a * N, ib = b * N; i < N; i++, ia++, ib++) {
+    const d = (w[ia] as number) - (w[ib] as number);
+    d2 += d * d;
+  }
+  const k = Math.exp(-d2 / prep.bandwidth2);
+  if (cache) {
+    cache[at] = k;
+    cache[b * prep.nCandidates + a] = k;
+  }
+  return k;
+}

@@ -1,0 +1,168 @@
+import type { Db } from "../../db/client";
+import * as q from "../../db/queries/scoring-profiles";
+import { defaultScoringProfile } from "../../scoring/default-profile";
+import type { IdealProfile, Knockout } from "../../scoring/post-profiles";
+import type { PostProfile, RuleId, RuleSetting, ScoringProfile } from "../../scoring/types";
+import type { RequestServices } from "../deps";
+import { notFound } from "../lib/problem";
+import { constraintKind } from "../lib/sqlite-errors";
+
+/** A profile as stored: everything but the year, which each request sets from the clock. */
+export type StoredProfile = Omit<ScoringProfile, "asOfYear" | "version">;
+
+/** The editable sections of a profile; each given section is merged into the current one. */
+export type ProfilePatch = Partial<Pick<StoredProfile, "name">> & {
+  [K in "weights" | "fit" | "balance" | "skills" | "structure" | "ruleParams"]?: Partial<StoredProfile[K]>;
+} & { rules?: Partial<Record<RuleId, Partial<RuleSetting>>> };
+
+/** How long a process trusts its cached profile before asking the database for a newer version. */
+const CACHE_MS = 1000;
+const cache = new WeakMap<Db, { version: number; body: StoredProfile; checkedAt: number }>();
+
+function toPostProfile(row: Awaited<ReturnType<typeof q.allPostTypeRows>>[number]): PostProfile {
+  return {
+    code: row.code,
+    name: row.name,
+    nameEn: row.nameEn,
+    leading: row.leading,
+    principal: row.principal,
+    avoidance: row.avoidance,
+    minRank: row.minRank,
+    idealProfile: (row.idealProfile as IdealProfile | null) ?? {},
+    knockouts: (row.knockouts as Knockout[]) ?? [],
+    requiredSkills: row.requiredSkills ?? [],
+  };
+}
+
+async function postsFromTable(db: Db): Promise<Record<string, PostProfile>> {
+  const rows = await q.allPostTypeRows(db);
+  return Object.fromEntries(rows.map((r) => [r.code, toPostProfile(r)]));
+}
+
+const withYear = (version: number, body: StoredProfile, asOfYear: number): ScoringProfile => ({
+  ...body,
+  version,
+  asOfYear,
+});
+
+/** Writes the next version; when another writer took that number first, retries on top of theirs. */
+async function writeVersion(
+  services: RequestServices,
+  make: (current: StoredProfile | undefined) => Promise<StoredProfile>,
+  note: string,
+): Promise<number> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const latest = await q.latestProfileRow(services.db);
+    const body = await make(latest?.body as StoredProfile | undefined);
+    const version = (latest?.version ?? 0) + 1;
+    try {
+      await q.insertProfile(services.db, {
+        version,
+        name: body.name,
+        note,
+        body: body as unknown as Record<string, unknown>,
+        createdAt: services.clock.now().toISOString(),
+      });
+      cache.set(services.db, { version, body, checkedAt: services.clock.now().getTime() });
+      return version;
+    } catch (error) {
+      if (constraintKind(error) !== "unique") throw error;
+    }
+  }
+  throw new Error("could not write a new scoring profile version: too many concurrent writers");
+}
+
+/** The current (newest) profile; the first call on a new database stores version 1 from the defaults and post types. */
+export async function currentProfile(services: RequestServices): Promise<ScoringProfile> {
+  const { db, clock } = services;
+  const now = clock.now();
+  const cached = cache.get(db);
+  if (cached && now.getTime() - cached.checkedAt < CACHE_MS)
+    return withYear(cached.version, cached.body, now.getUTCFullYear());
+  const version = await q.latestProfileVersion(db);
+  if (version !== undefined && cached?.version === version) {
+    cached.checkedAt = now.getTime();
+    return withYear(version, cached.body, now.getUTCFullYear());
+  }
+  if (version === undefined) {
+    await writeVersion(
+      services,
+      async (current) =>
+        current ?? {
+          ...stripYear(defaultScoringProfile(now.getUTCFullYear())),
+          posts: await postsFromTable(db),
+        },
+      "initial version: shipped defaults and the stored post types",
+    );
+    return currentProfile(services);
+  }
+  const row = await q.profileRow(db, version);
+  const body = row?.body as unknown as StoredProfile;
+  cache.set(db, { version, body, checkedAt: now.getTime() });
+  return withYear(version, body, now.getUTCFullYear());
+}
+
+function stripYear(profile: ScoringProfile): StoredProfile {
+  const { asOfYear: _year, version: _version, ...body } = profile;
+  return body;
+}
+
+export async function getProfile(
+  services: RequestServices,
+  version: number,
+): Promise<ScoringProfile & { note: string | null; createdAt: string }> {
+  const row = await q.profileRow(services.db, version);
+  if (!row) throw notFound("scoring profile", String(version), "version");
+  return {
+    ...withYear(row.version, row.body as unknown as StoredProfile, services.clock.now().getUTCFullYear()),
+    note: row.note,
+    createdAt: row.createdAt,
+  };
+}
+
+export async function listProfiles(services: RequestServices) {
+  await currentProfile(services);
+  return q.listProfileVersions(services.db);
+}
+
+/** Stores a new version with the patch merged into the current one (each section one level deep). */
+export async function editProfile(
+  services: RequestServices,
+  patch: ProfilePatch,
+  note?: string,
+): Promise<number> {
+  await currentProfile(services);
+  return writeVersion(
+    services,
+    async (current) => {
+      const base = current as StoredProfile;
+      const rules = { ...base.rules };
+      for (const [id, setting] of Object.entries(patch.rules ?? {}))
+        rules[id as keyof typeof rules] = { ...rules[id as keyof typeof rules], ...setting };
+      return {
+        ...base,
+        name: patch.name ?? base.name,
+        weights: { ...base.weights, ...patch.weights },
+        fit: { ...base.fit, ...patch.fit },
+        balance: { ...base.balance, ...patch.balance },
+        skills: { ...base.skills, ...patch.skills },
+        structure: { ...base.structure, ...patch.structure },
+        ruleParams: { ...base.ruleParams, ...patch.ruleParams },
+        rules,
+      };
+    },
+    note ?? "edited through the API",
+  );
+}
+
+/** After a post type changes: a new version whose post profiles are the stored post types. */
+export async function snapshotPostTypes(services: RequestServices, note: string): Promise<number> {
+  // On a database without a profile yet, the first version already takes the post types as they are.
+  if ((await q.latestProfileVersion(services.db)) === undefined)
+    return (await currentProfile(services)).version;
+  return writeVersion(
+    services,
+    async (current) => ({ ...(current as StoredProfile), posts: await postsFromTable(services.db) }),
+    note,
+  );
+}

@@ -1,0 +1,134 @@
+import { scoreTeam, type TeamScore } from "../../scoring/score-team";
+import type { Member, ScoringProfile, Team } from "../../scoring/types";
+import type { RequestServices } from "../deps";
+import { ApiError, type FieldError } from "../lib/problem";
+import { loadMembers } from "./members";
+import { currentProfile } from "./scoring-profiles";
+import { getTeam } from "./teams";
+
+/** An inline member of `POST /v1/score`: stens and whichever facts the caller has. */
+export type MemberInput = Omit<Member, "id"> & { id?: string | undefined };
+
+export interface SeatRequest {
+  post: string;
+  cadreId?: string | null | undefined;
+  member?: MemberInput | undefined;
+}
+
+export interface TeamRequest {
+  region: string;
+  seats: SeatRequest[];
+}
+
+/** The compact answer for batches: score, parts, violations and per-seat fit. */
+export interface TeamScoreSummary {
+  score: number;
+  feasible: boolean;
+  components: TeamScore["components"];
+  violations: TeamScore["violations"];
+  seats: { seat: number; post: string; memberId: string | null; fit: number | null }[];
+}
+
+export type Detail = "full" | "summary";
+
+const MAX_ERRORS = 100;
+
+/**
+ * Resolves every seat's member (stored cadres by id, in a fixed number of queries; inline members
+ * as given), checks posts against the profile, and reports every problem with its field path.
+ */
+async function resolveTeams(
+  services: RequestServices,
+  requests: TeamRequest[],
+  profile: ScoringProfile,
+  path: (team: number) => string,
+): Promise<Team[]> {
+  const ids = requests.flatMap((t) => t.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : [])));
+  const members = ids.length ? await loadMembers(services.db, ids, profile.asOfYear) : new Map();
+  const errors: FieldError[] = [];
+  const fail = (field: string, code: string, message: string) => {
+    if (errors.length < MAX_ERRORS) errors.push({ field, code, message });
+  };
+  const teams = requests.map((request, t) => {
+    const seen = new Set<string>();
+    const seats = request.seats.map((seat, s) => {
+      const at = `${path(t)}seats.${s}`;
+      if (!profile.posts[seat.post])
+        fail(
+          `${at}.post`,
+          "unknown_reference",
+          `no post type '${seat.post}' in scoring profile v${profile.version}`,
+        );
+      let member: Member | null = null;
+      if (seat.member) member = { ...seat.member, id: seat.member.id ?? `seat-${s}` };
+      else if (seat.cadreId) {
+        const found = members.get(seat.cadreId);
+        if (found?.ok) member = found.member;
+        else if (found?.reason === "no_assessment")
+          fail(`${at}.cadreId`, "no_assessment", `cadre '${seat.cadreId}' has no assessment to score`);
+        else fail(`${at}.cadreId`, "unknown_reference", `no cadre '${seat.cadreId}'`);
+      }
+      if (member) {
+        if (seen.has(member.id))
+          fail(
+            `${at}.${seat.member ? "member.id" : "cadreId"}`,
+            "duplicate",
+            `'${member.id}' holds two seats`,
+          );
+        seen.add(member.id);
+      }
+      return { post: seat.post, member };
+    });
+    return { region: request.region, seats };
+  });
+  if (errors.length) {
+    const first = errors[0] as FieldError;
+    throw new ApiError(
+      "validation_failed",
+      `${first.field}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`,
+      { errors },
+    );
+  }
+  return teams;
+}
+
+function summarize(score: TeamScore): TeamScoreSummary {
+  return {
+    score: score.score,
+    feasible: score.feasible,
+    components: score.components,
+    violations: score.violations,
+    seats: score.seats.map((s) => ({ seat: s.seat, post: s.post, memberId: s.memberId, fit: s.fit })),
+  };
+}
+
+/** Scores one team given in the request. */
+export async function scoreOne(services: RequestServices, request: TeamRequest): Promise<TeamScore> {
+  const profile = await currentProfile(services);
+  const [team] = await resolveTeams(services, [request], profile, () => "");
+  return scoreTeam(team as Team, profile);
+}
+
+/** Scores many teams with one profile version; `summary` leaves out the per-seat explanations. */
+export async function scoreMany(services: RequestServices, requests: TeamRequest[], detail: Detail) {
+  const profile = await currentProfile(services);
+  const teams = await resolveTeams(services, requests, profile, (t) => `teams.${t}.`);
+  const results = teams.map((team) => {
+    const score = scoreTeam(team, profile);
+    return detail === "full" ? score : summarize(score);
+  });
+  return { profileVersion: profile.version, results };
+}
+
+/** Scores a stored team with its current members. */
+export async function scoreStoredTeam(
+  services: RequestServices,
+  teamId: string,
+): Promise<TeamScore & { teamId: string }> {
+  const team = await getTeam(services, teamId);
+  const score = await scoreOne(services, {
+    region: team.region,
+    seats: team.seats.map((s) => ({ post: s.post, cadreId: s.cadreId })),
+  });
+  return { teamId, ...score };
+}
