@@ -34,11 +34,9 @@ export interface Breakdown {
 class Counters {
   filled = 0;
   fitSum = 0;
-  weightSum = 0;
   seatPenalty = 0;
   seatHard = 0;
   seatSkillSum = 0;
-  seatSkillSeats = 0;
   dominant = 0;
   vigilant = 0;
   healthSum = 0;
@@ -62,8 +60,8 @@ class Counters {
   }
 
   clear(): void {
-    this.filled = this.fitSum = this.weightSum = this.seatPenalty = this.seatHard = 0;
-    this.seatSkillSum = this.seatSkillSeats = this.dominant = this.vigilant = this.healthSum = 0;
+    this.filled = this.fitSum = this.seatPenalty = this.seatHard = 0;
+    this.seatSkillSum = this.dominant = this.vigilant = this.healthSum = 0;
     this.local = this.moved = this.ageSum = this.ageKnown = this.under45 = 0;
     this.university = this.educationKnown = this.women = this.genderKnown = 0;
     this.kinPairs = this.logDet = 0;
@@ -74,11 +72,9 @@ class Counters {
   copyFrom(other: Counters): void {
     this.filled = other.filled;
     this.fitSum = other.fitSum;
-    this.weightSum = other.weightSum;
     this.seatPenalty = other.seatPenalty;
     this.seatHard = other.seatHard;
     this.seatSkillSum = other.seatSkillSum;
-    this.seatSkillSeats = other.seatSkillSeats;
     this.dominant = other.dominant;
     this.vigilant = other.vigilant;
     this.healthSum = other.healthSum;
@@ -112,7 +108,7 @@ function account(prep: Prepared, k: Counters, c: number, s: number, sign: 1 | -1
   k.local += sign * (prep.local[c] as number);
   k.moved += sign * (prep.moved[at] as number);
   const age = prep.age[c] as number;
-  if (age === age) {
+  if (!Number.isNaN(age)) {
     k.ageSum += sign * age;
     k.ageKnown += sign;
     if (age < 45) k.under45 += sign;
@@ -135,107 +131,157 @@ function account(prep: Prepared, k: Counters, c: number, s: number, sign: 1 | -1
     if ((skills >> t) & 1) k.teamSkills[t] = (k.teamSkills[t] as number) + sign;
 }
 
-/** Seat weights and the number of seats that require skills: fixed by the seats, not the members. */
-function seatTotals(prep: Prepared, k: Counters): void {
-  let weights = 0;
-  let skillSeats = 0;
-  for (let s = 0; s < prep.nSeats; s++) {
-    weights += prep.seatWeight[s] as number;
-    skillSeats += prep.seatNeedsSkills[s] as number;
+const MODE = { off: 0, soft: 1, hard: 2 } as const;
+
+/** The profile's numbers flattened once per problem, so composing a score reads no nested objects. */
+class Constants {
+  readonly wFit: number;
+  readonly wBalance: number;
+  readonly wSkills: number;
+  readonly wStructure: number;
+  readonly wTotal: number;
+  readonly bDiversity: number;
+  readonly bCoverage: number;
+  readonly bHealth: number;
+  readonly bConflict: number;
+  readonly bLeading: number;
+  readonly conflictPerPair: number;
+  readonly maxAverageAge: number;
+  readonly minUnder45: number;
+  readonly minUniversityShare: number;
+  readonly minWomen: number;
+  readonly r2Mode: number;
+  readonly r2Penalty: number;
+  readonly r10Mode: number;
+  readonly r10Penalty: number;
+  readonly r11Mode: number;
+  readonly r11Penalty: number;
+  readonly maxMovedShare: number;
+  readonly weightSum: number;
+  readonly skillSeats: number;
+
+  constructor(prep: Prepared) {
+    const { weights, balance, structure, rules, ruleParams } = prep.problem.profile;
+    this.wFit = weights.fit;
+    this.wBalance = weights.balance;
+    this.wSkills = weights.skills;
+    this.wStructure = weights.structure;
+    this.wTotal = weights.fit + weights.balance + weights.skills + weights.structure;
+    this.bDiversity = balance.weights.diversity;
+    this.bCoverage = balance.weights.coverage;
+    this.bHealth = balance.weights.health;
+    this.bConflict = balance.weights.conflict;
+    this.bLeading = balance.weights.leadingPair;
+    this.conflictPerPair = balance.conflict.penaltyPerPair;
+    this.maxAverageAge = structure.maxAverageAge;
+    this.minUnder45 = structure.minUnder45;
+    this.minUniversityShare = structure.minUniversityShare;
+    this.minWomen = structure.minWomen;
+    this.r2Mode = MODE[rules.R2.mode];
+    this.r2Penalty = rules.R2.penalty;
+    this.r10Mode = MODE[rules.R10.mode];
+    this.r10Penalty = rules.R10.penalty;
+    this.r11Mode = MODE[rules.R11.mode];
+    this.r11Penalty = rules.R11.penalty;
+    this.maxMovedShare = ruleParams.maxMovedShare;
+    let weightSum = 0;
+    let skillSeats = 0;
+    for (let s = 0; s < prep.nSeats; s++) {
+      weightSum += prep.seatWeight[s] as number;
+      skillSeats += prep.seatNeedsSkills[s] as number;
+    }
+    this.weightSum = weightSum;
+    this.skillSeats = skillSeats;
   }
-  k.weightSum = weights;
-  k.seatSkillSeats = skillSeats;
 }
 
-const pairs = (n: number) => (n * (n - 1)) / 2;
-
 /** The score from counters; `team` gives the leading pair's members. */
-function compose(prep: Prepared, k: Counters, team: Int32Array, out: Breakdown): Breakdown {
-  const { profile } = prep.problem;
-  const { balance: b, weights: w, structure: st, rules } = profile;
+function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, out: Breakdown): Breakdown {
   const n = k.filled;
-
-  const fit = k.weightSum > 0 ? k.fitSum / k.weightSum : 0;
+  const fit = c.weightSum > 0 ? k.fitSum / c.weightSum : 0;
 
   const diversity = n < 2 ? 1 : Math.exp(k.logDet / n);
   let covered = 0;
-  for (let t = 0; t < prep.nTemperaments; t++) if ((k.temperaments[t] as number) > 0) covered++;
-  const coverage = prep.nTemperaments > 0 ? covered / prep.nTemperaments : 1;
+  const temperaments = k.temperaments;
+  for (let t = 0; t < temperaments.length; t++) if ((temperaments[t] as number) > 0) covered++;
+  const coverage = temperaments.length > 0 ? covered / temperaments.length : 1;
   const health = n > 0 ? k.healthSum / n : 0;
-  const conflictPairs = pairs(k.dominant) + pairs(k.vigilant);
-  const conflict = Math.max(0, 1 - b.conflict.penaltyPerPair * conflictPairs);
+  const conflictPairs = (k.dominant * (k.dominant - 1) + k.vigilant * (k.vigilant - 1)) / 2;
+  const conflict = Math.max(0, 1 - c.conflictPerPair * conflictPairs);
   let leadingPair: number | null = null;
-  if (prep.leadingSeats) {
-    const a = team[prep.leadingSeats[0]] as number;
-    const c = team[prep.leadingSeats[1]] as number;
-    if (a >= 0 && c >= 0) leadingPair = leadingPairScore(prep, a, c);
+  let leadersMoved = 0;
+  const leading = prep.leadingSeats;
+  if (leading) {
+    const a = team[leading[0]] as number;
+    const b = team[leading[1]] as number;
+    if (a >= 0 && b >= 0) {
+      leadingPair = leadingPairScore(prep, a, b);
+      leadersMoved =
+        prep.moved[a * prep.nSeats + leading[0]] && prep.moved[b * prep.nSeats + leading[1]] ? 1 : 0;
+    }
   }
-  const bw = b.weights;
-  const balanceWeight =
-    bw.diversity + bw.coverage + bw.health + bw.conflict + (leadingPair === null ? 0 : bw.leadingPair);
-  const balanceScore =
-    (bw.diversity * diversity +
-      bw.coverage * coverage +
-      bw.health * health +
-      bw.conflict * conflict +
-      (leadingPair === null ? 0 : bw.leadingPair * leadingPair)) /
-    balanceWeight;
+  const leadingWeight = leadingPair === null ? 0 : c.bLeading;
+  const balance =
+    (c.bDiversity * diversity +
+      c.bCoverage * coverage +
+      c.bHealth * health +
+      c.bConflict * conflict +
+      leadingWeight * (leadingPair ?? 0)) /
+    (c.bDiversity + c.bCoverage + c.bHealth + c.bConflict + leadingWeight);
 
   let teamCovered = 0;
-  for (let t = 0; t < prep.nTeamSkills; t++) if ((k.teamSkills[t] as number) > 0) teamCovered++;
-  const teamSkills = prep.nTeamSkills > 0 ? teamCovered / prep.nTeamSkills : 1;
-  const seatSkills = k.seatSkillSeats > 0 ? k.seatSkillSum / k.seatSkillSeats : 1;
+  const teamSkillCounts = k.teamSkills;
+  for (let t = 0; t < teamSkillCounts.length; t++) if ((teamSkillCounts[t] as number) > 0) teamCovered++;
+  const teamSkills = teamSkillCounts.length > 0 ? teamCovered / teamSkillCounts.length : 1;
+  const seatSkills = c.skillSeats > 0 ? k.seatSkillSum / c.skillSeats : 1;
   const skills = 0.5 * teamSkills + 0.5 * seatSkills;
 
   let structureSum = 0;
   let structureParts = 0;
   if (k.ageKnown > 0) {
     const average = k.ageSum / k.ageKnown;
-    structureSum += average <= st.maxAverageAge ? 1 : Math.max(0, 1 - (average - st.maxAverageAge) / 10);
-    structureParts++;
-    structureSum += st.minUnder45 > 0 ? Math.min(1, k.under45 / st.minUnder45) : 1;
-    structureParts++;
+    structureSum += average <= c.maxAverageAge ? 1 : Math.max(0, 1 - (average - c.maxAverageAge) / 10);
+    structureSum += c.minUnder45 > 0 ? Math.min(1, k.under45 / c.minUnder45) : 1;
+    structureParts += 2;
   }
   if (k.educationKnown > 0) {
-    const share = k.university / k.educationKnown;
-    structureSum += st.minUniversityShare > 0 ? Math.min(1, share / st.minUniversityShare) : 1;
+    structureSum +=
+      c.minUniversityShare > 0 ? Math.min(1, k.university / k.educationKnown / c.minUniversityShare) : 1;
     structureParts++;
   }
   if (k.genderKnown > 0) {
-    structureSum += st.minWomen > 0 ? Math.min(1, k.women / st.minWomen) : 1;
+    structureSum += c.minWomen > 0 ? Math.min(1, k.women / c.minWomen) : 1;
     structureParts++;
   }
   const structure = structureParts > 0 ? structureSum / structureParts : 1;
 
-  // Team rules from counters: R2 kin pairs, R10 local share, R11 moves.
+  // Team rules from counters: R2 kin pairs, R10 local share, R11 moves (both leaders; over a third).
   let hard = k.seatHard;
   let penalty = k.seatPenalty;
-  const charge = (rule: keyof typeof rules, count: number) => {
-    const setting = rules[rule];
-    if (count <= 0 || setting.mode === "off") return;
-    if (setting.mode === "hard") hard += count;
-    else penalty += setting.penalty * count;
-  };
-  charge("R2", k.kinPairs);
-  if (n > 0) charge("R10", k.local < Math.ceil(n / 3) ? 1 : 0);
-  if (prep.leadingSeats) {
-    const [la, lb] = prep.leadingSeats;
-    const a = team[la] as number;
-    const c = team[lb] as number;
-    if (a >= 0 && c >= 0)
-      charge("R11", prep.moved[a * prep.nSeats + la] && prep.moved[c * prep.nSeats + lb] ? 1 : 0);
+  if (k.kinPairs > 0 && c.r2Mode !== 0) {
+    if (c.r2Mode === 2) hard += k.kinPairs;
+    else penalty += c.r2Penalty * k.kinPairs;
   }
-  if (n > 0) charge("R11", k.moved > n * profile.ruleParams.maxMovedShare + 1e-9 ? 1 : 0);
-  penalty = Math.min(1, penalty);
+  if (n > 0 && c.r10Mode !== 0 && k.local < Math.ceil(n / 3)) {
+    if (c.r10Mode === 2) hard++;
+    else penalty += c.r10Penalty;
+  }
+  if (c.r11Mode !== 0) {
+    const r11 = leadersMoved + (n > 0 && k.moved > n * c.maxMovedShare + 1e-9 ? 1 : 0);
+    if (r11 > 0) {
+      if (c.r11Mode === 2) hard += r11;
+      else penalty += c.r11Penalty * r11;
+    }
+  }
+  if (penalty > 1) penalty = 1;
 
-  const weightTotal = w.fit + w.balance + w.skills + w.structure;
   const raw =
-    (w.fit * fit + w.balance * balanceScore + w.skills * skills + w.structure * structure) / weightTotal;
+    (c.wFit * fit + c.wBalance * balance + c.wSkills * skills + c.wStructure * structure) / c.wTotal;
   out.score = Math.min(1, Math.max(0, raw - penalty));
   out.feasible = hard === 0;
   out.hard = hard;
   out.fit = fit;
-  out.balance = balanceScore;
+  out.balance = balance;
   out.skills = skills;
   out.structure = structure;
   out.penalty = penalty;
@@ -344,8 +390,10 @@ export class Evaluator {
   private readonly scratch: Float64Array;
   private readonly stamp: Int32Array;
   private generation = 0;
+  readonly constants: Constants;
 
   constructor(readonly prep: Prepared) {
+    this.constants = new Constants(prep);
     this.counters = new Counters(prep);
     this.members = new Int32Array(prep.nSeats);
     this.scratch = new Float64Array(prep.nSeats * prep.nSeats);
@@ -355,14 +403,13 @@ export class Evaluator {
   /** Full evaluation of a team (−1 = vacant seat). A candidate may appear at most once. */
   evaluate(team: Int32Array, out: Breakdown = emptyBreakdown()): Breakdown {
     this.fill(team, this.counters, this.members);
-    return compose(this.prep, this.counters, team, out);
+    return compose(this.prep, this.constants, this.counters, team, out);
   }
 
   /** Builds counters from scratch; leaves the filled members in `members`. Returns their number. */
   fill(team: Int32Array, k: Counters, members: Int32Array, inverse?: Float64Array): number {
     const prep = this.prep;
     k.clear();
-    seatTotals(prep, k);
     const generation = ++this.generation;
     let n = 0;
     for (let s = 0; s < prep.nSeats; s++) {
@@ -428,7 +475,7 @@ export class TeamState {
     this.evaluator.fill(this.team, this.k, members, this.inverse);
     this.seatOf.fill(-1);
     for (let s = 0; s < this.n; s++) this.seatOf[this.team[s] as number] = s;
-    this.current = compose(this.prep, this.k, this.team, emptyBreakdown());
+    this.current = compose(this.prep, this.evaluator.constants, this.k, this.team, emptyBreakdown());
   }
 
   /** Seat of a candidate in this team, or −1. */
@@ -444,15 +491,13 @@ export class TeamState {
     k.copyFrom(this.k);
     account(prep, k, old, s, -1);
     account(prep, k, c, s, 1);
-    for (const other of prep.kin[old] as Int32Array) if (this.seatOf[other]! >= 0) k.kinPairs--;
-    for (const other of prep.kin[c] as Int32Array)
-      if (other !== old && this.seatOf[other]! >= 0) k.kinPairs++;
+    k.kinPairs += this.kinInTeam(c, old) - this.kinInTeam(old, old);
     this.trialTeam.set(this.team);
     this.trialTeam[s] = c;
     // With clones in the team K is singular and has no inverse: recompute the trial from scratch.
     if (this.k.logDet === Number.NEGATIVE_INFINITY) return this.evaluator.evaluate(this.trialTeam, this.out);
     k.logDet = this.k.logDet + this.logDetRatio(s, c);
-    return compose(prep, k, this.trialTeam, this.out);
+    return compose(prep, this.evaluator.constants, k, this.trialTeam, this.out);
   }
 
   /** Score if the members of seats `a` and `b` traded places. */
@@ -469,7 +514,18 @@ export class TeamState {
     this.trialTeam.set(this.team);
     this.trialTeam[a] = cb;
     this.trialTeam[b] = ca;
-    return compose(prep, k, this.trialTeam, this.out);
+    return compose(prep, this.evaluator.constants, k, this.trialTeam, this.out);
+  }
+
+  /** How many of candidate c's kin hold a seat in the team, not counting `except`. */
+  private kinInTeam(c: number, except: number): number {
+    const kin = this.prep.kin[c] as Int32Array;
+    let count = 0;
+    for (let j = 0; j < kin.length; j++) {
+      const other = kin[j] as number;
+      if (other !== except && (this.seatOf[other] as number) >= 0) count++;
+    }
+    return count;
   }
 
   replace(s: number, c: number): void {

@@ -61,7 +61,7 @@ export interface Prepared {
   readonly bandwidth2: number;
 }
 
-const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /** Precomputes the tables for a problem. Throws a RangeError naming an unknown post. */
 export function prepare(problem: Problem): Prepared {
@@ -208,7 +208,7 @@ export function kernel(prep: Prepared, a: number, b: number): number {
   const at = a * prep.nCandidates + b;
   if (cache) {
     const cached = cache[at] as number;
-    if (cached === cached) return cached;
+    if (!Number.isNaN(cached)) return cached;
   }
   const w = prep.white;
   let d2 = 0;

@@ -51,8 +51,8 @@ export const RULE_NAMES: Readonly<Record<RuleId, Text>> = {
   R10: { zh: "本地干部不少于三分之一", en: "local cadres at least one third" },
   R11: { zh: "每轮交流限制", en: "limits on moves per round" },
   R12: {
-    zh: "任职资格（《党政领导干部选拔任用工作条例》第八条）",
-    en: "eligibility (Regulations on the Selection and Appointment of Party and Government Leaders, Art. 8)",
+    zh: "《党政领导干部选拔任用工作条例》第八条任职资格",
+    en: "eligibility under Art. 8 of the Regulations on the Selection and Appointment of Party and Government Leaders",
   },
   KO: { zh: "岗位淘汰项", en: "post knock-out" },
 };
@@ -98,9 +98,13 @@ function message(rule: RuleId, subject: Text, fact: Text): Text {
   };
 }
 
-/** Joins bilingual fragments: "出生地和成长地" / "was born and grew up". */
-function joinText(parts: readonly Text[], zhSep: string, enSep: string): Text {
-  return { zh: parts.map((p) => p.zh).join(zhSep), en: parts.map((p) => p.en).join(enSep) };
+/** A list in both languages: "现任职地、出生地和成长地" / "currently serves, was born and grew up". */
+function listText(parts: readonly Text[], zhAnd = "和", enAnd = " and "): Text {
+  const join = (items: readonly string[], comma: string, and: string) =>
+    items.length < 2 ? items.join("") : `${items.slice(0, -1).join(comma)}${and}${items.at(-1)}`;
+  const zh = parts.map((p) => p.zh);
+  const en = parts.map((p) => p.en);
+  return { zh: join(zh, "、", zhAnd), en: join(en, ", ", enAnd) };
 }
 
 /** A violation of `rule` at the rule's mode and penalty, or null when the rule is off. */
@@ -156,7 +160,7 @@ const checkR1: SeatCheck = ({ member, post, region }) => {
   if (member.birthRegion === region) parts.push({ zh: "出生地", en: "was born" });
   if (member.growthRegion === region) parts.push({ zh: "成长地", en: "grew up" });
   if (parts.length === 0) return [];
-  const facts = joinText(parts, "和", " and ");
+  const facts = listText(parts);
   return [
     {
       zh: `${facts.zh}${parts.length > 1 ? "均" : ""}为本县 ${region}`,
@@ -203,7 +207,7 @@ const checkR6: SeatCheck = ({ member, post, region }) => {
   if (ties.length === 0) return [];
   const rank = RANK_TEXT[member.rank];
   const minRank = RANK_TEXT[post.minRank];
-  const where = joinText(ties, "、", ", ");
+  const where = listText(ties);
   return [
     {
       zh: `现为${rank.zh}、岗位起点为${minRank.zh}，属提拔，而本县 ${region} 是其${where.zh}`,
@@ -340,7 +344,7 @@ function kinViolations(filled: readonly Filled[], profile: ScoringProfile): Viol
       const b = filled[j]!;
       if (a.member.id === b.member.id) continue;
       if (!a.member.kin?.includes(b.member.id) && !b.member.kin?.includes(a.member.id)) continue;
-      const subject = joinText([subjectOf(a), subjectOf(b)], " 与 ", " and ");
+      const subject = listText([subjectOf(a), subjectOf(b)], " 与 ");
       const v = violation(
         profile,
         "R2",
@@ -380,7 +384,7 @@ function movedViolations(filled: readonly Filled[], region: string, profile: Sco
   const out: Violation[] = [];
   const leaders = moved.filter((f) => f.post.leading && f.post.principal);
   if (leaders.length >= 2) {
-    const subject = joinText(leaders.map(subjectOf), " 与 ", " and ");
+    const subject = listText(leaders.map(subjectOf), " 与 ");
     const v = violation(
       profile,
       "R11",
@@ -396,14 +400,15 @@ function movedViolations(filled: readonly Filled[], region: string, profile: Sco
   const share = profile.ruleParams.maxMovedShare;
   if (n > 0 && moved.length > n * share + 1e-9) {
     const subject: Text = { zh: `本县 ${region} 班子`, en: `The team of ${region}` };
-    const limit = num(n * share);
+    const allowed = Math.floor(n * share + 1e-9);
+    const percent = num(Math.round(share * 1000) / 10);
     const v = violation(
       profile,
       "R11",
       moved.map((f) => f.member.id),
       message("R11", subject, {
-        zh: `${n} 人中交流调入 ${moved.length} 人 (${idList(moved)})，超过 ${num(share * 100)}% (${limit} 人)`,
-        en: `moves ${moved.length} of ${n} members (${idList(moved)}), more than ${num(share * 100)}% (${limit})`,
+        zh: `${n} 人中交流调入 ${moved.length} 人 (${idList(moved)})，超过 ${percent}% 即 ${allowed} 人的上限`,
+        en: `moves ${moved.length} of ${n} members (${idList(moved)}), more than the ${percent}% limit of ${allowed}`,
       }),
     );
     if (v) out.push(v);

@@ -58,7 +58,7 @@ export const assessmentRoutes = createRouter()
       path: "/v1/cadres/{id}/assessments",
       tags,
       summary: "A cadre's assessment history, newest (current) first",
-      request: { params: CadreParams, query: z.object(pageQuery) },
+      request: { params: CadreParams, query: z.strictObject(pageQuery) },
       responses: {
         200: jsonContent(listOf(AssessmentSchema, "AssessmentList"), "A page of assessments"),
         ...problemResponses(404, 422),

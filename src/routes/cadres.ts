@@ -91,7 +91,7 @@ const CadrePatch = z.strictObject(cadreFields).partial().openapi("CadrePatch", {
   description: "Lists given here (skills, kin, preferences) replace the stored ones.",
 });
 
-const CadreQuery = z.object({
+const CadreQuery = z.strictObject({
   ...pageQuery,
   region: CodeSchema.optional().openapi({ description: "Current region." }),
   rank: z.enum(RANKS).optional(),

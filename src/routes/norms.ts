@@ -50,7 +50,7 @@ export const normRoutes = createRouter()
       summary: "One norm (its newest version, or `?version=`)",
       request: {
         params: z.object({ code: NormCode }),
-        query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+        query: z.strictObject({ version: z.coerce.number().int().min(1).optional() }),
       },
       responses: { 200: jsonContent(NormSchema, "The norm"), ...problemResponses(404, 422) },
     }),

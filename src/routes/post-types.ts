@@ -81,7 +81,7 @@ export const postTypeRoutes = createRouter()
       path: "/v1/post-types",
       tags,
       summary: "List post types (岗位)",
-      request: { query: z.object(pageQuery) },
+      request: { query: z.strictObject(pageQuery) },
       responses: {
         200: jsonContent(listOf(PostTypeSchema, "PostTypeList"), "A page of post types"),
         ...problemResponses(422),

@@ -46,7 +46,9 @@ export const regionRoutes = createRouter()
       path: "/v1/regions",
       tags,
       summary: "List regions",
-      request: { query: z.object({ ...pageQuery, parent: CodeSchema.optional(), level: Level.optional() }) },
+      request: {
+        query: z.strictObject({ ...pageQuery, parent: CodeSchema.optional(), level: Level.optional() }),
+      },
       responses: {
         200: jsonContent(listOf(RegionSchema, "RegionList"), "A page of regions"),
         ...problemResponses(422),

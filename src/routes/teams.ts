@@ -13,7 +13,7 @@ import {
   problemResponses,
 } from "../lib/schemas";
 import * as teams from "../services/teams";
-import { MAX_SEATS } from "../services/teams";
+import { MAX_POSITION, MAX_SEATS } from "../services/teams";
 
 const tags = ["Teams"];
 
@@ -57,13 +57,12 @@ const TeamPatch = TeamCreate.omit({ id: true })
   .partial()
   .openapi("TeamPatch", { description: "`seats`, when given, replaces every seat." });
 
-const MAX_POSITION = MAX_SEATS * 10;
 // Not `z.coerce.number()`: it also accepts null (Number(null) is 0), so the OpenAPI document would
 // call a path parameter optional and nullable, which is invalid OpenAPI.
 const SeatParams = IdParams.extend({
   position: z
     .string()
-    .regex(/^(0|[1-9][0-9]{0,2})$/, "a seat position: a whole number from 0")
+    .regex(/^(0|[1-9][0-9]{0,3})$/, "a seat position: a whole number from 0")
     .pipe(z.coerce.number<string>().int().max(MAX_POSITION))
     .openapi({ param: { name: "position", in: "path" }, type: "integer", minimum: 0, maximum: MAX_POSITION }),
 });
@@ -76,7 +75,7 @@ export const teamRoutes = createRouter()
       tags,
       summary: "List teams, by region, kind or a member",
       request: {
-        query: z.object({
+        query: z.strictObject({
           ...pageQuery,
           region: CodeSchema.optional(),
           kind: z.enum(TEAM_KINDS).optional(),

@@ -139,10 +139,9 @@ export async function updateAssessment(
   const raw =
     patch.raw ?? (patch.norm !== undefined && !patch.stens ? (current.raw ?? undefined) : undefined);
   const stens = patch.stens ?? (patch.norm !== undefined && !raw ? current.stens : undefined);
-  const scores =
-    stens || raw
-      ? await resolveStens(services, { norm: patch.norm ?? current.norm ?? undefined, stens, raw })
-      : undefined;
+  // New stens without raw scores replace the raw scores, so the old norm no longer applies to them.
+  const norm = patch.norm ?? (patch.stens && !patch.raw ? undefined : (current.norm ?? undefined));
+  const scores = stens || raw ? await resolveStens(services, { norm, stens, raw }) : undefined;
   await q.updateAssessment(services.db, id, {
     ...(patch.instrument !== undefined ? { instrument: patch.instrument } : {}),
     ...(patch.takenOn !== undefined ? { takenOn: patch.takenOn } : {}),

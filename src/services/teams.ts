@@ -11,6 +11,8 @@ import { mapConstraintErrors } from "../lib/sqlite-errors";
 
 /** Most seats a team may have (a county team has about 14; scenarios may add a few). */
 export const MAX_SEATS = 40;
+/** Highest seat position; positions only grow until the seats are replaced as a whole (PATCH the team). */
+export const MAX_POSITION = 9999;
 
 /** A seat as the API shows it: a post type and its holder (null when vacant). */
 export interface Seat {
@@ -223,6 +225,11 @@ export async function addSeat(services: RequestServices, teamId: string, seat: S
     const occupied = team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []));
     await checkSeats(tx, [{ seat, field: "" }], occupied);
     const next = await q.nextSeatPosition(tx, teamId);
+    if (next > MAX_POSITION)
+      throw new ApiError(
+        "conflict",
+        `Seat positions of team '${teamId}' are used up; renumber them by sending all seats in PATCH /v1/teams/${teamId}.`,
+      );
     await q.insertSeat(tx, teamId, next, toSeatValues(seat));
     await q.touchTeam(tx, teamId, { updatedAt: services.clock.now().toISOString() });
     return next;

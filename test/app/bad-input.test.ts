@@ -135,6 +135,26 @@ const cases: Case[] = [
     field: "score",
   },
   {
+    name: "an unknown region in an update that also replaces the skills",
+    send: () => t.patch("/v1/cadres/base", { birthRegion: "NOWHERE", skills: [] }),
+    status: 422,
+    code: "validation_failed",
+    field: "birthRegion",
+  },
+  {
+    name: "the same cadre twice in a team update",
+    send: () =>
+      t.patch("/v1/teams/team", {
+        seats: [
+          { post: "county-head", cadreId: "other" },
+          { post: "county-head", cadreId: "other" },
+        ],
+      }),
+    status: 422,
+    code: "validation_failed",
+    field: "seats.1.cadreId",
+  },
+  {
     name: "a 10 MB body",
     send: () => t.post("/v1/cadres", JSON.stringify(cadreBody({ id: "huge", name: "x".repeat(TEN_MB) }))),
     status: 413,

@@ -210,100 +210,121 @@ describe("assessments: create", () => {
 });
 
 describe("assessments: history", () => {
-  let cadreId: string;
-  beforeAll(async () => {
-    cadreId = (await createCadre(t, { id: "hist" })).id;
-  });
+  /** Entered out of order: the test date decides what is current, not the order of entry. */
+  const DATES = ["2021-06-01", "2025-09-10", "2019-03-15", "2023-11-30"];
 
-  const current = async () => (await (await t.get(`/v1/cadres/${cadreId}`)).json()).assessment;
-
-  it("lists the history newest first, and the cadre shows the newest as current", async () => {
-    expect(await current()).toBeNull();
-    // Entered out of order: the test date decides what is current, not the order of entry.
-    const dates = ["2021-06-01", "2025-09-10", "2019-03-15", "2023-11-30"];
-    for (const [i, takenOn] of dates.entries())
+  /** A new cadre `id` with four assessments `${id}-0` … `${id}-3` taken on DATES, stens 2 … 5. */
+  async function cadreWithHistory(id: string): Promise<void> {
+    await createCadre(t, { id });
+    for (const [i, takenOn] of DATES.entries())
       expect(
-        (await t.post(`/v1/cadres/${cadreId}/assessments`, { id: `h-${i}`, takenOn, stens: stens(i + 2) }))
+        (await t.post(`/v1/cadres/${id}/assessments`, { id: `${id}-${i}`, takenOn, stens: stens(i + 2) }))
           .status,
       ).toBe(201);
+  }
 
-    const list = await (await t.get(`/v1/cadres/${cadreId}/assessments`)).json();
-    expect(list.items.map((a: { takenOn: string }) => a.takenOn)).toEqual([...dates].sort().reverse());
+  const current = async (id: string) => (await (await t.get(`/v1/cadres/${id}`)).json()).assessment;
+
+  it("lists the history newest first, and the cadre shows the newest as current", async () => {
+    await createCadre(t, { id: "h0" });
+    expect(await current("h0")).toBeNull();
+    await cadreWithHistory("h1");
+
+    const list = await (await t.get("/v1/cadres/h1/assessments")).json();
+    expect(list.items.map((a: { takenOn: string }) => a.takenOn)).toEqual([...DATES].sort().reverse());
     expect(list.nextCursor).toBeNull();
-    expect(await current()).toEqual({ id: "h-1", takenOn: "2025-09-10", stens: stens(3) });
+    expect(await current("h1")).toEqual({ id: "h1-1", takenOn: "2025-09-10", stens: stens(3) });
     // The list of cadres shows the same current assessment.
     const listed = (await walkPages<{ id: string; assessment: unknown }>(t, "/v1/cadres", 50)).items.find(
-      (c) => c.id === cadreId,
+      (c) => c.id === "h1",
     );
-    expect(listed?.assessment).toEqual({ id: "h-1", takenOn: "2025-09-10", stens: stens(3) });
+    expect(listed?.assessment).toEqual({ id: "h1-1", takenOn: "2025-09-10", stens: stens(3) });
   });
 
   it("pages through the history, each assessment exactly once and in order", async () => {
+    await cadreWithHistory("h2");
+    // Five more on one day: the order among them must still be stable across pages.
     for (let i = 0; i < 5; i++)
-      await t.post(`/v1/cadres/${cadreId}/assessments`, { takenOn: "2022-02-02", stens: stens(7) });
-    const all = (await (await t.get(`/v1/cadres/${cadreId}/assessments?limit=200`)).json()).items as {
+      await t.post("/v1/cadres/h2/assessments", { takenOn: "2022-02-02", stens: stens(7) });
+    const all = (await (await t.get("/v1/cadres/h2/assessments?limit=200")).json()).items as {
       id: string;
+      takenOn: string;
     }[];
     expect(all).toHaveLength(9);
+    expect(all.map((a) => a.takenOn)).toEqual(
+      all
+        .map((a) => a.takenOn)
+        .sort()
+        .reverse(),
+    );
     for (const limit of [1, 2, 4]) {
-      const { items, pages } = await walkPages<{ id: string }>(t, `/v1/cadres/${cadreId}/assessments`, limit);
+      const { items, pages } = await walkPages<{ id: string }>(t, "/v1/cadres/h2/assessments", limit);
       expect(items.map((a) => a.id)).toEqual(all.map((a) => a.id));
       expect(pages).toBe(Math.ceil(all.length / limit));
     }
-    expect((await problem(await t.get(`/v1/cadres/${cadreId}/assessments?cursor=abc`))).field).toBe(
-      "query.cursor",
-    );
+    expect((await problem(await t.get("/v1/cadres/h2/assessments?cursor=abc"))).field).toBe("query.cursor");
     expect((await t.get("/v1/cadres/ghost/assessments")).status).toBe(404);
   });
 
   it("PATCH corrects stens or the date, and the current assessment follows", async () => {
-    const fixed = await t.patch(`/v1/cadres/${cadreId}/assessments/h-2`, {
+    await cadreWithHistory("h3");
+    // h3-2 was the oldest (2019); corrected to 2026 it becomes current.
+    const fixed = await t.patch("/v1/cadres/h3/assessments/h3-2", {
       takenOn: "2026-01-05",
       stens: stens(8, { C: 2 }),
     });
     expect(fixed.status).toBe(200);
-    expect(await fixed.json()).toMatchObject({ id: "h-2", takenOn: "2026-01-05", stens: stens(8, { C: 2 }) });
-    expect(await current()).toEqual({ id: "h-2", takenOn: "2026-01-05", stens: stens(8, { C: 2 }) });
+    expect(await fixed.json()).toMatchObject({
+      id: "h3-2",
+      takenOn: "2026-01-05",
+      stens: stens(8, { C: 2 }),
+    });
+    expect(await current("h3")).toEqual({ id: "h3-2", takenOn: "2026-01-05", stens: stens(8, { C: 2 }) });
 
-    const bad = await t.patch(`/v1/cadres/${cadreId}/assessments/h-2`, { stens: stens(8, { C: 0 }) });
+    const bad = await t.patch("/v1/cadres/h3/assessments/h3-2", { stens: stens(8, { C: 0 }) });
     expect(bad.status).toBe(422);
     expect((await problem(bad)).field).toBe("stens.C");
-    expect((await current()).stens.C).toBe(2);
+    expect((await current("h3")).stens.C).toBe(2);
 
-    expect(
-      (await problem(await t.patch(`/v1/cadres/${cadreId}/assessments/h-2`, { cadreId: "c1" }))).field,
-    ).toBe("cadreId");
+    expect((await problem(await t.patch("/v1/cadres/h3/assessments/h3-2", { cadreId: "c1" }))).field).toBe(
+      "cadreId",
+    );
   });
 
   it("PATCH with raw scores re-derives the stens; a PATCH naming an unknown norm is refused", async () => {
+    await cadreWithHistory("h4");
     const raw = rawProfile((f) => (CUTOFFS[f] as number[])[4] as number);
-    const res = await t.patch(`/v1/cadres/${cadreId}/assessments/h-0`, { raw });
+    const res = await t.patch("/v1/cadres/h4/assessments/h4-0", { raw });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ raw, norm: "cn-16pf-187", stens: stens(5) });
 
-    const unknown = await t.patch(`/v1/cadres/${cadreId}/assessments/h-0`, { norm: "nonexistent" });
+    const unknown = await t.patch("/v1/cadres/h4/assessments/h4-0", { norm: "nonexistent" });
     expect(unknown.status).toBe(422);
     expect((await problem(unknown)).field).toBe("norm");
-    expect((await (await t.get(`/v1/cadres/${cadreId}/assessments/h-0`)).json()).norm).toBe("cn-16pf-187");
+    expect((await (await t.get("/v1/cadres/h4/assessments/h4-0")).json()).norm).toBe("cn-16pf-187");
   });
 
   it("DELETE removes an assessment; the previous one becomes current", async () => {
-    expect((await t.del(`/v1/cadres/${cadreId}/assessments/h-2`)).status).toBe(204);
-    expect((await t.get(`/v1/cadres/${cadreId}/assessments/h-2`)).status).toBe(404);
-    expect((await current()).id).toBe("h-1");
-    expect((await t.del(`/v1/cadres/${cadreId}/assessments/h-2`)).status).toBe(404);
+    await cadreWithHistory("h5");
+    expect((await current("h5")).id).toBe("h5-1");
+    expect((await t.del("/v1/cadres/h5/assessments/h5-1")).status).toBe(204);
+    expect((await t.get("/v1/cadres/h5/assessments/h5-1")).status).toBe(404);
+    // Next newest: 2023-11-30.
+    expect(await current("h5")).toEqual({ id: "h5-3", takenOn: "2023-11-30", stens: stens(5) });
+    expect((await t.del("/v1/cadres/h5/assessments/h5-1")).status).toBe(404);
   });
 
   it("answers 404 for another cadre's assessment id on read, update and delete", async () => {
-    // h-1 belongs to `hist`, not to c1.
+    await cadreWithHistory("h6");
+    // h6-1 belongs to h6, not to c1.
     for (const res of [
-      await t.get("/v1/cadres/c1/assessments/h-1"),
-      await t.patch("/v1/cadres/c1/assessments/h-1", { stens: stens(1) }),
-      await t.del("/v1/cadres/c1/assessments/h-1"),
+      await t.get("/v1/cadres/c1/assessments/h6-1"),
+      await t.patch("/v1/cadres/c1/assessments/h6-1", { stens: stens(1) }),
+      await t.del("/v1/cadres/c1/assessments/h6-1"),
     ]) {
       expect(res.status).toBe(404);
       expect(await problem(res)).toMatchObject({ code: "not_found", field: "assessmentId" });
     }
-    expect(await current()).toMatchObject({ id: "h-1", stens: stens(3) });
+    expect(await current("h6")).toMatchObject({ id: "h6-1", stens: stens(3) });
   });
 });
