@@ -24,7 +24,15 @@
  * Y2 10…100 (mean 55), Y3 15…150, Y4 4…40 (mean 22). The interpretation bands are in
  * {@link DERIVED_THRESHOLDS}; meanings in {@link DERIVED_INFO}; sentences from {@link interpretDerived}.
  */
-import { FACTOR_INDEX, FACTORS, type FactorRecord, isFactorCode, STEN_MAX, STEN_MIN } from "./factors";
+import {
+  FACTOR_INDEX,
+  FACTORS,
+  type FactorCode,
+  type FactorRecord,
+  isFactorCode,
+  STEN_MAX,
+  STEN_MIN,
+} from "./factors";
 import { stenFromCutoffs } from "./norms";
 
 /** The derived values `deriveFactors` returns; Y3 is the raw creativity score, Y3Sten its sten. */
@@ -147,22 +155,33 @@ export function deriveFromArray(
  * ```
  */
 export function deriveFactors(stens: Readonly<FactorRecord>): DerivedFactors {
-  const row = new Float64Array(FACTORS.length);
-  FACTORS.forEach((factor, i) => {
+  const row = rowScratch;
+  for (let i = 0; i < FACTORS.length; i++) {
+    const factor = FACTORS[i] as FactorCode;
     const s = stens[factor];
     if (typeof s !== "number" || !(s >= STEN_MIN && s <= STEN_MAX))
       throw new RangeError(
         `sten ${factor} must be a number from ${STEN_MIN} to ${STEN_MAX}, got ${String(s)}`,
       );
     row[i] = s;
-  });
-  const out = deriveFromArray(row);
-  const derived = {} as DerivedFactors;
-  DERIVED_FIELDS.forEach((field, i) => {
-    derived[field] = out[i] as number;
-  });
-  return derived;
+  }
+  const out = deriveFromArray(row, outScratch);
+  return {
+    X1: out[0] as number,
+    X2: out[1] as number,
+    X3: out[2] as number,
+    X4: out[3] as number,
+    Y1: out[4] as number,
+    Y2: out[5] as number,
+    Y3: out[6] as number,
+    Y3Sten: out[7] as number,
+    Y4: out[8] as number,
+  };
 }
+
+// Scratch rows for deriveFactors (JavaScript runs one call at a time here; results are copied out).
+const rowScratch = new Float64Array(FACTORS.length);
+const outScratch = new Float64Array(DERIVED_FIELDS.length);
 
 /** What is wrong with one sten of an input profile (`path` is the factor code, or "" for the profile). */
 export interface StenProblem {

@@ -35,17 +35,24 @@ export function whiteningMatrix(): Float64Array {
   return lowerInverse;
 }
 
-/** Whitened profile: w = L⁻¹ (s − 5.5)/2, so that |w_a − w_b|² is the Mahalanobis distance² of two profiles. */
-export function whiten(stens: FactorRecord, out = new Float64Array(N)): Float64Array {
+/**
+ * Whitened profile w = L⁻¹ (s − 5.5)/2, so that |w_a − w_b|² is the Mahalanobis distance² of two
+ * profiles; written into `out` from `offset`.
+ */
+export function whiten(stens: FactorRecord, out = new Float64Array(N), offset = 0): Float64Array {
   const l = whiteningMatrix();
+  for (let j = 0; j < N; j++) zScratch[j] = (stens[FACTORS[j] as FactorCode] - 5.5) / 2;
   for (let i = 0; i < N; i++) {
     let sum = 0;
-    for (let j = 0; j <= i; j++)
-      sum += (l[i * N + j] as number) * ((stens[FACTORS[j] as FactorCode] - 5.5) / 2);
-    out[i] = sum;
+    for (let j = 0; j <= i; j++) sum += (l[i * N + j] as number) * (zScratch[j] as number);
+    out[offset + i] = sum;
   }
   return out;
 }
+
+// Scratch vectors for the allocation-free paths (JavaScript runs one call at a time here).
+const zScratch = new Float64Array(N);
+const vScratch = new Float64Array(N);
 
 /** The weighted, signed out-of-range deviation v (SD units) of a profile against an ideal profile. */
 export function deviation(stens: FactorRecord, ideal: IdealProfile, out = new Float64Array(N)): Float64Array {
@@ -80,6 +87,26 @@ export function distanceParts(v: Float64Array): { parts: Float64Array; d2: numbe
   return { parts, d2: Math.max(0, d2) };
 }
 
+/** D² of a profile against an ideal profile, without allocating. */
+export function distance2(stens: FactorRecord, ideal: IdealProfile): number {
+  const v = deviation(stens, ideal, vScratch);
+  const p = correlationPrecision();
+  let d2 = 0;
+  for (let i = 0; i < N; i++) {
+    const vi = v[i] as number;
+    if (vi === 0) continue;
+    let row = 0;
+    for (let j = 0; j < N; j++) row += (p[i * N + j] as number) * (v[j] as number);
+    d2 += vi * row;
+  }
+  return Math.max(0, d2);
+}
+
+/** Person–post fit exp(−D²/scale) alone, for precomputed tables. */
+export function fitValue(stens: FactorRecord, ideal: IdealProfile, scale: number): number {
+  return Math.exp(-distance2(stens, ideal) / scale);
+}
+
 /** Knock-outs a profile triggers. */
 export function triggeredKnockouts(stens: FactorRecord, knockouts: readonly Knockout[]): Knockout[] {
   return knockouts.filter((k) => (k.op === "lte" ? stens[k.factor] <= k.value : stens[k.factor] >= k.value));
@@ -95,14 +122,22 @@ export interface FitResult {
 
 /** Person–post fit in [0, 1]: exp(−D²/scale). Knock-outs are rules (KO), reported separately. */
 export function personPostFit(stens: FactorRecord, ideal: IdealProfile, scale: number): FitResult {
-  const { parts, d2 } = distanceParts(deviation(stens, ideal));
+  const v = deviation(stens, ideal, vScratch);
+  const p = correlationPrecision();
   const costliest: FitResult["costliest"] = [];
-  FACTORS.forEach((factor, i) => {
-    const range = ideal[factor];
-    const s = stens[factor];
-    if (range && (s < range.min || s > range.max))
-      costliest.push({ factor, sten: s, min: range.min, max: range.max, share: parts[i] as number });
-  });
+  let d2 = 0;
+  for (let i = 0; i < N; i++) {
+    const vi = v[i] as number;
+    if (vi === 0) continue;
+    let row = 0;
+    for (let j = 0; j < N; j++) row += (p[i * N + j] as number) * (v[j] as number);
+    const share = vi * row;
+    d2 += share;
+    const factor = FACTORS[i] as FactorCode;
+    const range = ideal[factor] as { min: number; max: number };
+    costliest.push({ factor, sten: stens[factor], min: range.min, max: range.max, share });
+  }
+  d2 = Math.max(0, d2);
   costliest.sort((a, b) => b.share - a.share || a.factor.localeCompare(b.factor));
   return { fit: Math.exp(-d2 / scale), d2, costliest };
 }

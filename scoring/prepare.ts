@@ -4,10 +4,10 @@
  * A team is then an `Int32Array` of candidate indices, one per seat, and evaluating it touches only
  * these tables (see `evaluate.ts`).
  */
-import { deriveFactors } from "./derived";
-import { FACTORS } from "./factors";
-import { personPostFit, whiten } from "./fit";
-import { isLocal, isMove, seatViolations } from "./rules";
+import { DERIVED_FIELDS, DERIVED_INDEX, deriveFromArray } from "./derived";
+import { FACTORS, type FactorCode } from "./factors";
+import { fitValue, whiten } from "./fit";
+import { isLocal, isMove, seatCharges } from "./rules";
 import type { Member, PostProfile, ScoringProfile } from "./types";
 import { EDUCATION_ORDER } from "./types";
 
@@ -22,6 +22,11 @@ export interface Problem {
   /** Post code of each seat. */
   seats: readonly string[];
   candidates: readonly Member[];
+  /**
+   * When only one team is scored: the candidate of each seat (−1 vacant). Per-seat tables are then
+   * filled for those pairs only, instead of every candidate × every seat.
+   */
+  assignment?: Int32Array;
 }
 
 export interface Prepared {
@@ -61,6 +66,8 @@ export interface Prepared {
   readonly bandwidth2: number;
 }
 
+const stenScratch = new Float64Array(N);
+const derivedScratch = new Float64Array(DERIVED_FIELDS.length);
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /** Precomputes the tables for a problem. Throws a RangeError naming an unknown post. */
@@ -101,9 +108,10 @@ export function prepare(problem: Problem): Prepared {
   const indexOf = new Map(candidates.map((m, i) => [m.id, i]));
   const universityLevel = EDUCATION_ORDER.indexOf("bachelor");
 
+  const minima = temperamentMinima(balance.temperaments);
   candidates.forEach((member, c) => {
     const s = member.stens;
-    white.set(whiten(s), c * N);
+    whiten(s, white, c * N);
     dominant[c] = s.E >= balance.conflict.dominance ? 1 : 0;
     vigilant[c] = s.L >= balance.conflict.vigilance ? 1 : 0;
     weak[c] = (s.E <= balance.leadingPair.weak ? 1 : 0) | (s.H <= balance.leadingPair.weak ? 2 : 0);
@@ -114,10 +122,13 @@ export function prepare(problem: Problem): Prepared {
         bits |= 1 << k;
     });
     temperaments[c] = bits;
-    const derived = deriveFactors(s);
+    for (let f = 0; f < N; f++) stenScratch[f] = s[FACTORS[f] as FactorCode];
+    deriveFromArray(stenScratch, derivedScratch);
+    const y1 = derivedScratch[DERIVED_INDEX.Y1] as number;
+    const x1 = derivedScratch[DERIVED_INDEX.X1] as number;
     health[c] =
-      0.5 * clamp01((derived.Y1 - balance.y1.low) / (balance.y1.high - balance.y1.low)) +
-      0.5 * clamp01((balance.x1.high - derived.X1) / (balance.x1.high - balance.x1.low));
+      0.5 * clamp01((y1 - balance.y1.low) / (balance.y1.high - balance.y1.low)) +
+      0.5 * clamp01((balance.x1.high - x1) / (balance.x1.high - balance.x1.low));
     local[c] = isLocal(member, region) ? 1 : 0;
     let skillBits = 0;
     for (const { skill, level } of member.skills ?? []) {
@@ -134,13 +145,13 @@ export function prepare(problem: Problem): Prepared {
     woman[c] = member.gender ? (member.gender === "female" ? 1 : 0) : -1;
 
     for (let seat = 0; seat < nSeats; seat++) {
+      if (problem.assignment && problem.assignment[seat] !== c) continue;
       const post = posts[seat] as PostProfile;
       const at = c * nSeats + seat;
-      fit[at] = personPostFit(s, post.idealProfile, profile.fit.scale).fit;
-      for (const v of seatViolations(member, seat, post, region, profile)) {
-        if (v.severity === "hard") seatHard[at] = (seatHard[at] as number) + 1;
-        else seatPenalty[at] = (seatPenalty[at] as number) + v.penalty;
-      }
+      fit[at] = fitValue(s, post.idealProfile, profile.fit.scale);
+      const charges = seatCharges(member, seat, post, region, profile);
+      seatHard[at] = charges.hard;
+      seatPenalty[at] = charges.penalty;
       seatSkill[at] = seatSkillCoverage(member, post, skills.minLevel);
       moved[at] = isMove(member, post.code, region) ? 1 : 0;
     }
@@ -188,6 +199,30 @@ export function prepare(problem: Problem): Prepared {
     kernelCache,
     bandwidth2: 2 * balance.kernelBandwidth * balance.kernelBandwidth,
   };
+}
+
+/** Each temperament's minima as [factor, minimum] pairs, read once per problem. */
+export function temperamentMinima(
+  temperaments: ScoringProfile["balance"]["temperaments"],
+): (readonly [FactorCode, number])[][] {
+  return temperaments.map((t) =>
+    Object.entries(t.minimum).map(([f, min]) => [f as FactorCode, min as number] as const),
+  );
+}
+
+/** Bit k set when a profile meets every minimum of temperament k. */
+export function temperamentBits(stens: Member["stens"], minima: (readonly [FactorCode, number])[][]): number {
+  let bits = 0;
+  for (let k = 0; k < minima.length; k++) {
+    const pairs = minima[k] as (readonly [FactorCode, number])[];
+    let met = true;
+    for (let j = 0; j < pairs.length && met; j++)
+      met =
+        stens[(pairs[j] as readonly [FactorCode, number])[0]] >=
+        (pairs[j] as readonly [FactorCode, number])[1];
+    if (met) bits |= 1 << k;
+  }
+  return bits;
 }
 
 /** Share of a post's required skills the member has, each counted up to `minLevel` (level/minLevel). */

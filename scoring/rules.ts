@@ -75,7 +75,7 @@ const EDUCATION_TEXT: Readonly<Record<Education, Text>> = {
 
 /** A number as messages show it: no floating-point tails (9.9, not 9.900000000000002). */
 function num(x: number): string {
-  return String(Number(x.toPrecision(6)));
+  return String(Math.round(x * 1e6) / 1e6);
 }
 
 /** Seat label: "县委书记 (第1席)" / "seat 1 (County Party Secretary)"; seats are shown 1-based. */
@@ -307,11 +307,12 @@ export function seatViolations(
   profile: ScoringProfile,
 ): Violation[] {
   const facts: SeatFacts = { member, seat, post, region };
-  const subject = memberInSeat(member, seat, post);
+  let subject: Text | undefined;
   const out: Violation[] = [];
   for (const rule of SEAT_RULES) {
     if (profile.rules[rule].mode === "off") continue;
     for (const fact of SEAT_CHECKS[rule](facts, profile)) {
+      subject ??= memberInSeat(member, seat, post);
       const v = violation(profile, rule, [member.id], message(rule, subject, fact), {
         seat,
         post: post.code,
@@ -320,6 +321,31 @@ export function seatViolations(
     }
   }
   return out;
+}
+
+/**
+ * What the seat rules cost one member in one seat, without building messages: the number of hard
+ * violations and the sum of soft penalties. The same checks as {@link seatViolations}, for the
+ * precomputed tables of fast evaluation.
+ */
+export function seatCharges(
+  member: Member,
+  seat: number,
+  post: PostProfile,
+  region: string,
+  profile: ScoringProfile,
+): { hard: number; penalty: number } {
+  const facts: SeatFacts = { member, seat, post, region };
+  let hard = 0;
+  let penalty = 0;
+  for (const rule of SEAT_RULES) {
+    const setting = profile.rules[rule];
+    if (setting.mode === "off") continue;
+    const count = SEAT_CHECKS[rule](facts, profile).length;
+    if (setting.mode === "hard") hard += count;
+    else penalty += count * setting.penalty;
+  }
+  return { hard, penalty };
 }
 
 type Filled = { member: Member; seat: number; post: PostProfile };

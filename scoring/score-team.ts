@@ -11,7 +11,6 @@ import { personPostFit } from "./fit";
 import { prepare } from "./prepare";
 import { ruleViolations } from "./rules";
 import type { Member, ScoringProfile, Team, Text, Violation } from "./types";
-import { EDUCATION_ORDER } from "./types";
 
 export interface SeatScore {
   seat: number;
@@ -55,8 +54,18 @@ export interface TeamScore {
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Scores a team against a scoring profile. Throws a RangeError for an unknown post or a member seated twice. */
-export function scoreTeam(team: Team, profile: ScoringProfile): TeamScore {
+/** The compact answer: score, parts, violations and per-seat fit, without per-member explanations. */
+export interface TeamScoreSummary {
+  score: number;
+  feasible: boolean;
+  profileVersion: number;
+  components: TeamScore["components"];
+  violations: Violation[];
+  seats: { seat: number; post: string; memberId: string | null; fit: number | null }[];
+}
+
+/** Prepares one team for evaluation: its members as the candidates, each in their own seat. */
+function evaluateTeam(team: Team, profile: ScoringProfile) {
   const candidates: Member[] = [];
   const assignment = new Int32Array(team.seats.length).fill(-1);
   const seen = new Map<string, number>();
@@ -70,8 +79,46 @@ export function scoreTeam(team: Team, profile: ScoringProfile): TeamScore {
     assignment[i] = candidates.length;
     candidates.push(seat.member);
   });
-  const prep = prepare({ profile, region: team.region, seats: team.seats.map((s) => s.post), candidates });
-  const b = new Evaluator(prep).evaluate(assignment);
+  const prep = prepare({
+    profile,
+    region: team.region,
+    seats: team.seats.map((s) => s.post),
+    candidates,
+    assignment,
+  });
+  return { prep, candidates, assignment, b: new Evaluator(prep).evaluate(assignment) };
+}
+
+/** Scores a team compactly (for batches): the same numbers as {@link scoreTeam}. */
+export function scoreTeamSummary(team: Team, profile: ScoringProfile): TeamScoreSummary {
+  const { prep, assignment, b } = evaluateTeam(team, profile);
+  return {
+    score: b.score,
+    feasible: b.feasible,
+    profileVersion: profile.version,
+    components: {
+      fit: b.fit,
+      balance: b.balance,
+      skills: b.skills,
+      structure: b.structure,
+      penalty: b.penalty,
+    },
+    violations: ruleViolations(team, profile),
+    seats: team.seats.map((seat, i) => {
+      const c = assignment[i] as number;
+      return {
+        seat: i,
+        post: seat.post,
+        memberId: seat.member?.id ?? null,
+        fit: c < 0 ? null : (prep.fit[c * prep.nSeats + i] as number),
+      };
+    }),
+  };
+}
+
+/** Scores a team against a scoring profile. Throws a RangeError for an unknown post or a member seated twice. */
+export function scoreTeam(team: Team, profile: ScoringProfile): TeamScore {
+  const { prep, candidates, b } = evaluateTeam(team, profile);
   const members = candidates;
   const { balance } = profile;
 
@@ -95,31 +142,47 @@ export function scoreTeam(team: Team, profile: ScoringProfile): TeamScore {
     };
   });
 
-  const temperaments = balance.temperaments.map((t) => ({
+  // Temperaments, conflict risks and skills from the prepared per-candidate tables.
+  const temperaments = balance.temperaments.map((t, k) => ({
     code: t.code,
     name: t.name,
-    members: members
-      .filter((m) =>
-        Object.entries(t.minimum).every(([f, min]) => m.stens[f as FactorCode] >= (min as number)),
-      )
-      .map((m) => m.id),
+    members: members.flatMap((m, c) => (((prep.temperaments[c] as number) >> k) & 1 ? [m.id] : [])),
   }));
   const conflictPairs: TeamScore["balance"]["conflictPairs"] = [];
-  for (const [factor, threshold] of [
-    ["E", balance.conflict.dominance],
-    ["L", balance.conflict.vigilance],
+  for (const [factor, flags] of [
+    ["E", prep.dominant],
+    ["L", prep.vigilant],
   ] as const) {
-    const high = members.filter((m) => m.stens[factor] >= threshold).map((m) => m.id);
+    const high = members.flatMap((m, c) => (flags[c] ? [m.id] : []));
     for (let i = 0; i < high.length; i++)
       for (let j = i + 1; j < high.length; j++) conflictPairs.push({ factor, members: [high[i]!, high[j]!] });
   }
-  const missing = profile.skills.teamRequired.filter(
-    (skill) =>
-      !members.some((m) => m.skills?.some((s) => s.skill === skill && s.level >= profile.skills.minLevel)),
-  );
-  const ages = members.flatMap((m) => (m.age === null || m.age === undefined ? [] : [m.age]));
-  const educated = members.flatMap((m) => (m.education ? [m.education] : []));
-  const genders = members.flatMap((m) => (m.gender ? [m.gender] : []));
+  let skillBits = 0;
+  for (let c = 0; c < members.length; c++) skillBits |= prep.teamSkills[c] as number;
+  const missing = profile.skills.teamRequired.filter((_, k) => !((skillBits >> k) & 1));
+  let ageSum = 0;
+  let ages = 0;
+  let under45 = 0;
+  let university = 0;
+  let educated = 0;
+  let women = 0;
+  let gendered = 0;
+  for (let c = 0; c < members.length; c++) {
+    const age = prep.age[c] as number;
+    if (!Number.isNaN(age)) {
+      ageSum += age;
+      ages++;
+      if (age < 45) under45++;
+    }
+    if ((prep.university[c] as number) >= 0) {
+      educated++;
+      university += prep.university[c] as number;
+    }
+    if ((prep.woman[c] as number) >= 0) {
+      gendered++;
+      women += prep.woman[c] as number;
+    }
+  }
   const violations = ruleViolations(team, profile);
   const vacancies = team.seats.filter((s) => !s.member).length;
 
@@ -146,15 +209,10 @@ export function scoreTeam(team: Team, profile: ScoringProfile): TeamScore {
     skills: { team: b.teamSkills, seats: b.seatSkills, missing },
     structure: {
       score: b.structure,
-      averageAge: ages.length ? round(ages.reduce((a, x) => a + x, 0) / ages.length, 2) : null,
-      universityShare: educated.length
-        ? round(
-            educated.filter((e) => EDUCATION_ORDER.indexOf(e) >= EDUCATION_ORDER.indexOf("bachelor")).length /
-              educated.length,
-          )
-        : null,
-      women: genders.length ? genders.filter((g) => g === "female").length : null,
-      under45: ages.length ? ages.filter((a) => a < 45).length : null,
+      averageAge: ages ? round(ageSum / ages, 2) : null,
+      universityShare: educated ? round(university / educated) : null,
+      women: gendered ? women : null,
+      under45: ages ? under45 : null,
     },
     vacancies,
     seats,

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { type AppDeps, defaultConfig, type RequestServices, systemClock } from "./deps";
+import { limitBody } from "./lib/body-limit";
 import { docsInitScript, docsPage } from "./lib/docs-page";
 import { methodNotAllowed } from "./lib/method-not-allowed";
 import { ApiError } from "./lib/problem";
@@ -54,17 +54,10 @@ export function createApp(deps: AppDeps) {
     c.set("config", config);
     await next();
   });
+  // Batch scoring takes thousands of teams per call; everything else is small.
   app.use(
     "/v1/*",
-    bodyLimit({
-      maxSize: config.maxBodyBytes,
-      onError: () => {
-        throw new ApiError(
-          "payload_too_large",
-          `The request body is larger than ${config.maxBodyBytes} bytes.`,
-        );
-      },
-    }),
+    limitBody((path) => (path === "/v1/score" ? config.maxBatchBodyBytes : config.maxBodyBytes)),
   );
 
   app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));

@@ -17,12 +17,15 @@ const LibsqlUrl = z
   );
 
 export const NodeEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65_535).default(8787),
+  /** 0 picks a free port (tests and benchmarks). */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: LibsqlUrl.default("file:data/banzi.db"),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
   /** Load the demo city into an empty database on start (default true). */
   BANZI_DEMO: booleanFlag.default(true),
+  /** One line per request on stdout: method, route, status, time, request id (no bodies, no values). */
+  BANZI_ACCESS_LOG: booleanFlag.default(true),
 });
 
 export type NodeEnv = z.infer<typeof NodeEnvSchema>;

@@ -48,7 +48,7 @@ export async function startNode(
   const app = createApp({
     db,
     staticFiles: staticFiles(),
-    log: (line) => console.log(line),
+    ...(env.BANZI_ACCESS_LOG ? { log: (line: string) => console.log(line) } : {}),
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));

@@ -49,27 +49,37 @@ const MemberSchema = z
   })
   .openapi("InlineMember", { description: "A member given inline: stens and whichever facts are known." });
 
-const SeatRequest = z.union([
-  z.strictObject({ post: CodeSchema, cadreId: IdSchema.nullable() }),
-  z.strictObject({ post: CodeSchema, member: MemberSchema }),
-  z.strictObject({ post: CodeSchema }),
-]);
+// One object with two optional holders rather than a union: zod checks it in one pass, and the
+// error for a bad sten names the sten, not "no union member matched".
+const SeatRequest = z
+  .strictObject({
+    post: CodeSchema,
+    cadreId: IdSchema.nullable().optional(),
+    member: MemberSchema.optional(),
+  })
+  .refine((seat) => !(seat.cadreId && seat.member), {
+    message: "give cadreId or member, not both",
+    path: ["member"],
+  })
+  .openapi("ScoreSeat", {
+    description: "A stored cadre (`cadreId`), an inline `member`, or neither (vacant).",
+  });
+
+const Detail = z.enum(["summary", "full"]).openapi({
+  description:
+    "full: per-seat costliest factors, derived factors, temperaments, structure; summary: score, parts, violations, per-seat fit.",
+});
 
 const TeamRequest = z
   .strictObject({ region: CodeSchema, seats: z.array(SeatRequest).min(1).max(MAX_SEATS) })
-  .openapi("ScoreTeamRequest", {
-    description: "Seats by stored cadre (`cadreId`), inline `member`, or vacant.",
-  });
+  .openapi("ScoreTeamRequest");
 
 const ScoreRequest = z
   .union([
-    TeamRequest,
+    TeamRequest.extend({ detail: Detail.optional().openapi({ description: "Default full for one team." }) }),
     z.strictObject({
       teams: z.array(TeamRequest).min(1).max(MAX_TEAMS_PER_CALL),
-      detail: z
-        .enum(["summary", "full"])
-        .optional()
-        .openapi({ description: "Default summary: no per-seat explanations." }),
+      detail: Detail.optional().openapi({ description: "Default summary for many teams." }),
     }),
   ])
   .openapi("ScoreRequest");
@@ -151,6 +161,7 @@ const TeamScoreSummarySchema = z
   .object({
     score: z.number(),
     feasible: z.boolean(),
+    profileVersion: z.number().int(),
     components: ComponentsSchema,
     violations: z.array(ViolationSchema),
     seats: z.array(
@@ -185,7 +196,9 @@ export const scoringRoutes = createRouter()
       responses: {
         200: {
           description: "The score (one team) or `{ profileVersion, results }` (many)",
-          content: { "application/json": { schema: z.union([TeamScoreSchema, BatchSchema]) } },
+          content: {
+            "application/json": { schema: z.union([TeamScoreSchema, TeamScoreSummarySchema, BatchSchema]) },
+          },
         },
         ...problemResponses(400, 413, 415, 422),
       },
@@ -194,7 +207,8 @@ export const scoringRoutes = createRouter()
       const body = c.req.valid("json");
       if ("teams" in body)
         return c.json(await scoring.scoreMany(c.var.services, body.teams, body.detail ?? "summary"), 200);
-      return c.json(await scoring.scoreOne(c.var.services, body), 200);
+      const { detail, ...team } = body;
+      return c.json(await scoring.scoreOne(c.var.services, team, detail ?? "full"), 200);
     },
   )
   .openapi(

@@ -1,4 +1,4 @@
-import { scoreTeam, type TeamScore } from "../../scoring/score-team";
+import { scoreTeam, scoreTeamSummary, type TeamScore, type TeamScoreSummary } from "../../scoring/score-team";
 import type { Member, ScoringProfile, Team } from "../../scoring/types";
 import type { RequestServices } from "../deps";
 import { ApiError, type FieldError } from "../lib/problem";
@@ -18,15 +18,6 @@ export interface SeatRequest {
 export interface TeamRequest {
   region: string;
   seats: SeatRequest[];
-}
-
-/** The compact answer for batches: score, parts, violations and per-seat fit. */
-export interface TeamScoreSummary {
-  score: number;
-  feasible: boolean;
-  components: TeamScore["components"];
-  violations: TeamScore["violations"];
-  seats: { seat: number; post: string; memberId: string | null; fit: number | null }[];
 }
 
 export type Detail = "full" | "summary";
@@ -92,31 +83,24 @@ async function resolveTeams(
   return teams;
 }
 
-function summarize(score: TeamScore): TeamScoreSummary {
-  return {
-    score: score.score,
-    feasible: score.feasible,
-    components: score.components,
-    violations: score.violations,
-    seats: score.seats.map((s) => ({ seat: s.seat, post: s.post, memberId: s.memberId, fit: s.fit })),
-  };
-}
-
-/** Scores one team given in the request. */
-export async function scoreOne(services: RequestServices, request: TeamRequest): Promise<TeamScore> {
+/** Scores one team given in the request: with explanations (`full`, the default) or compactly. */
+export async function scoreOne(
+  services: RequestServices,
+  request: TeamRequest,
+  detail: Detail = "full",
+): Promise<TeamScore | TeamScoreSummary> {
   const profile = await currentProfile(services);
   const [team] = await resolveTeams(services, [request], profile, () => "");
-  return scoreTeam(team as Team, profile);
+  return detail === "full" ? scoreTeam(team as Team, profile) : scoreTeamSummary(team as Team, profile);
 }
 
 /** Scores many teams with one profile version; `summary` leaves out the per-seat explanations. */
 export async function scoreMany(services: RequestServices, requests: TeamRequest[], detail: Detail) {
   const profile = await currentProfile(services);
   const teams = await resolveTeams(services, requests, profile, (t) => `teams.${t}.`);
-  const results = teams.map((team) => {
-    const score = scoreTeam(team, profile);
-    return detail === "full" ? score : summarize(score);
-  });
+  const results = teams.map((team) =>
+    detail === "full" ? scoreTeam(team, profile) : scoreTeamSummary(team, profile),
+  );
   return { profileVersion: profile.version, results };
 }
 
@@ -126,9 +110,12 @@ export async function scoreStoredTeam(
   teamId: string,
 ): Promise<TeamScore & { teamId: string }> {
   const team = await getTeam(services, teamId);
-  const score = await scoreOne(services, {
-    region: team.region,
-    seats: team.seats.map((s) => ({ post: s.post, cadreId: s.cadreId })),
-  });
-  return { teamId, ...score };
+  const profile = await currentProfile(services);
+  const [resolved] = await resolveTeams(
+    services,
+    [{ region: team.region, seats: team.seats.map((s) => ({ post: s.post, cadreId: s.cadreId })) }],
+    profile,
+    () => "",
+  );
+  return { teamId, ...scoreTeam(resolved as Team, profile) };
 }

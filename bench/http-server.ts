@@ -1,0 +1,22 @@
+/**
+ * The servers the HTTP benchmark drives, in a process of their own so that the load generator does
+ * not share their event loop: banzi (embedded file database with the demo city) and, for reference,
+ * Hono's own JSON echo on @hono/node-server. Prints one JSON line with both URLs when ready.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { startNode } from "../src/node";
+
+const dir = mkdtempSync(join(tmpdir(), "banzi-bench-"));
+const banzi = await startNode({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "bench.db")}`, BANZI_DEMO: "true", BANZI_ACCESS_LOG: "false" });
+const echo = new Hono().post("/echo", async (c) => c.json(await c.req.json()));
+const echoServer = serve({ fetch: echo.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+  console.log(JSON.stringify({ banzi: banzi.url, echo: `http://127.0.0.1:${info.port}`, dir }));
+});
+process.on("SIGTERM", () => {
+  echoServer.close();
+  banzi.close().then(() => process.exit(0));
+});

@@ -1,0 +1,103 @@
+/**
+ * HTTP throughput and latency with autocannon on 127.0.0.1, bounded in time: `POST /v1/score` for
+ * one team and for 1,000-team batches, beside Hono's own JSON echo of the same single-team body,
+ * measured in the same run against servers in a child process.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import autocannon from "autocannon";
+import { DEFAULT_POST_PROFILES } from "../scoring/post-profiles";
+import { sampleStenProfile } from "../scoring/profiles";
+import { createRng } from "../scoring/random";
+
+export interface HttpRow {
+  what: string;
+  requestsPerSecond: number;
+  teamsPerSecond: number;
+  p50ms: number;
+  p99ms: number;
+  errors: number;
+}
+
+const POSTS = ["party-secretary", "county-head", "discipline-secretary", "organization-head", "political-legal-secretary", "propaganda-head", "executive-deputy-head", "deputy-head", "deputy-head"];
+
+/** A 9-seat team of inline members (the stateless scorer's use), reproducible from the seed. */
+function inlineTeam(seed: number) {
+  const rng = createRng(seed);
+  const regions = ["XJ01", "XJ02", "XJ03", "XJ04"];
+  return {
+    region: "XJ01",
+    seats: POSTS.map((post, i) => ({
+      post,
+      member: {
+        id: `m${seed}-${i}`,
+        stens: sampleStenProfile(rng, { C: 0.9, G: 0.9 }),
+        birthRegion: rng.pick(regions),
+        growthRegion: rng.pick(regions),
+        age: 35 + rng.int(20),
+        gender: rng.next() < 0.25 ? "female" : "male",
+        education: rng.pick(["bachelor", "master", "associate"]),
+        rank: "deputy-division",
+        skills: [{ skill: rng.pick(DEFAULT_POST_PROFILES).requiredSkills[0] ?? "economy", level: 3 + rng.int(3) }],
+        yearsInPost: 2 + rng.int(6),
+        yearsInLocality: 3 + rng.int(6),
+      },
+    })),
+  };
+}
+
+async function startServers(): Promise<{ child: ChildProcess; banzi: string; echo: string; dir: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/http-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+    child.stdout?.on("data", (chunk) => {
+      out += chunk;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve({ child, ...JSON.parse(line) });
+    });
+  });
+}
+
+async function load(url: string, body: string, seconds: number, connections: number) {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    connections,
+    duration: seconds,
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50ms: result.latency.p50,
+    p99ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
+  const servers = await startServers();
+  try {
+    const single = JSON.stringify(inlineTeam(1));
+    const singleSummary = JSON.stringify({ ...inlineTeam(1), detail: "summary" });
+    const batch = JSON.stringify({ teams: Array.from({ length: 1000 }, (_, i) => inlineTeam(i + 1)) });
+    // Warm up both servers (JIT, profile cache) before measuring.
+    await load(`${servers.echo}/echo`, single, 1, 10);
+    await load(`${servers.banzi}/v1/score`, single, 1, 10);
+    const echo = await load(`${servers.echo}/echo`, single, seconds, 10);
+    const one = await load(`${servers.banzi}/v1/score`, single, seconds, 10);
+    const oneSummary = await load(`${servers.banzi}/v1/score`, singleSummary, seconds, 10);
+    const many = await load(`${servers.banzi}/v1/score`, batch, seconds, 2);
+    return [
+      { what: "Hono JSON echo (same body)", ...echo, teamsPerSecond: 0 },
+      { what: "POST /v1/score, one team", ...one, teamsPerSecond: one.requestsPerSecond },
+      { what: "POST /v1/score, one team, detail: summary", ...oneSummary, teamsPerSecond: oneSummary.requestsPerSecond },
+      { what: "POST /v1/score, 1,000 teams", ...many, teamsPerSecond: many.requestsPerSecond * 1000 },
+    ];
+  } finally {
+    servers.child.kill("SIGTERM");
+    await new Promise((r) => servers.child.once("exit", r));
+    rmSync(servers.dir, { recursive: true, force: true });
+  }
+}
