@@ -13,6 +13,8 @@ export interface Breakdown {
   feasible: boolean;
   /** Hard rule violations (seat and team rules). */
   hard: number;
+  /** Soft rule violations. */
+  soft: number;
   fit: number;
   balance: number;
   skills: number;
@@ -36,6 +38,7 @@ class Counters {
   fitSum = 0;
   seatPenalty = 0;
   seatHard = 0;
+  seatSoft = 0;
   seatSkillSum = 0;
   dominant = 0;
   vigilant = 0;
@@ -60,7 +63,7 @@ class Counters {
   }
 
   clear(): void {
-    this.filled = this.fitSum = this.seatPenalty = this.seatHard = 0;
+    this.filled = this.fitSum = this.seatPenalty = this.seatHard = this.seatSoft = 0;
     this.seatSkillSum = this.dominant = this.vigilant = this.healthSum = 0;
     this.local = this.moved = this.ageSum = this.ageKnown = this.under45 = 0;
     this.university = this.educationKnown = this.women = this.genderKnown = 0;
@@ -74,6 +77,7 @@ class Counters {
     this.fitSum = other.fitSum;
     this.seatPenalty = other.seatPenalty;
     this.seatHard = other.seatHard;
+    this.seatSoft = other.seatSoft;
     this.seatSkillSum = other.seatSkillSum;
     this.dominant = other.dominant;
     this.vigilant = other.vigilant;
@@ -101,6 +105,7 @@ function account(prep: Prepared, k: Counters, c: number, s: number, sign: 1 | -1
   k.fitSum += sign * (prep.seatWeight[s] as number) * (prep.fit[at] as number);
   k.seatPenalty += sign * (prep.seatPenalty[at] as number);
   k.seatHard += sign * (prep.seatHard[at] as number);
+  k.seatSoft += sign * (prep.seatSoft[at] as number);
   if (prep.seatNeedsSkills[s]) k.seatSkillSum += sign * (prep.seatSkill[at] as number);
   k.dominant += sign * (prep.dominant[c] as number);
   k.vigilant += sign * (prep.vigilant[c] as number);
@@ -257,20 +262,30 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
 
   // Team rules from counters: R2 kin pairs, R10 local share, R11 moves (both leaders; over a third).
   let hard = k.seatHard;
+  let soft = k.seatSoft;
   let penalty = k.seatPenalty;
   if (k.kinPairs > 0 && c.r2Mode !== 0) {
     if (c.r2Mode === 2) hard += k.kinPairs;
-    else penalty += c.r2Penalty * k.kinPairs;
+    else {
+      soft += k.kinPairs;
+      penalty += c.r2Penalty * k.kinPairs;
+    }
   }
   if (n > 0 && c.r10Mode !== 0 && k.local < Math.ceil(n / 3)) {
     if (c.r10Mode === 2) hard++;
-    else penalty += c.r10Penalty;
+    else {
+      soft++;
+      penalty += c.r10Penalty;
+    }
   }
   if (c.r11Mode !== 0) {
     const r11 = leadersMoved + (n > 0 && k.moved > n * c.maxMovedShare + 1e-9 ? 1 : 0);
     if (r11 > 0) {
       if (c.r11Mode === 2) hard += r11;
-      else penalty += c.r11Penalty * r11;
+      else {
+        soft += r11;
+        penalty += c.r11Penalty * r11;
+      }
     }
   }
   if (penalty > 1) penalty = 1;
@@ -280,6 +295,7 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
   out.score = Math.min(1, Math.max(0, raw - penalty));
   out.feasible = hard === 0;
   out.hard = hard;
+  out.soft = soft;
   out.fit = fit;
   out.balance = balance;
   out.skills = skills;
@@ -313,6 +329,7 @@ export function emptyBreakdown(): Breakdown {
     score: 0,
     feasible: true,
     hard: 0,
+    soft: 0,
     fit: 0,
     balance: 0,
     skills: 0,

@@ -23,10 +23,10 @@ export interface Problem {
   seats: readonly string[];
   candidates: readonly Member[];
   /**
-   * When only one team is scored: the candidate of each seat (−1 vacant). Per-seat tables are then
-   * filled for those pairs only, instead of every candidate × every seat.
+   * When only given teams are scored (not searched): each team's candidate per seat (−1 vacant).
+   * Per-seat tables are then filled for those pairs only, instead of every candidate × every seat.
    */
-  assignment?: Int32Array;
+  assignments?: readonly Int32Array[];
 }
 
 export interface Prepared {
@@ -38,6 +38,8 @@ export interface Prepared {
   readonly fit: Float64Array;
   readonly seatPenalty: Float64Array;
   readonly seatHard: Uint16Array;
+  /** Soft seat-rule violations (counted so that a clean team can skip building messages). */
+  readonly seatSoft: Uint16Array;
   readonly seatSkill: Float64Array;
   readonly moved: Uint8Array;
   /** Per seat. */
@@ -84,6 +86,7 @@ export function prepare(problem: Problem): Prepared {
   const fit = new Float64Array(nCandidates * nSeats);
   const seatPenalty = new Float64Array(nCandidates * nSeats);
   const seatHard = new Uint16Array(nCandidates * nSeats);
+  const seatSoft = new Uint16Array(nCandidates * nSeats);
   const seatSkill = new Float64Array(nCandidates * nSeats);
   const moved = new Uint8Array(nCandidates * nSeats);
   const seatWeight = Float64Array.from(posts, (p) => (p.leading ? profile.fit.leadingSeatWeight : 1));
@@ -105,10 +108,24 @@ export function prepare(problem: Problem): Prepared {
   const age = new Float64Array(nCandidates);
   const university = new Int8Array(nCandidates);
   const woman = new Int8Array(nCandidates);
-  const indexOf = new Map(candidates.map((m, i) => [m.id, i]));
+  const indexOf = new Map<string, number[]>();
+  candidates.forEach((m, i) => {
+    const list = indexOf.get(m.id);
+    if (list) list.push(i);
+    else indexOf.set(m.id, [i]);
+  });
   const universityLevel = EDUCATION_ORDER.indexOf("bachelor");
 
   const minima = temperamentMinima(balance.temperaments);
+  let used: Uint8Array | undefined;
+  if (problem.assignments) {
+    used = new Uint8Array(nCandidates * nSeats);
+    for (const team of problem.assignments)
+      for (let seat = 0; seat < nSeats; seat++) {
+        const c = team[seat] as number;
+        if (c >= 0) used[c * nSeats + seat] = 1;
+      }
+  }
   candidates.forEach((member, c) => {
     const s = member.stens;
     whiten(s, white, c * N);
@@ -145,25 +162,23 @@ export function prepare(problem: Problem): Prepared {
     woman[c] = member.gender ? (member.gender === "female" ? 1 : 0) : -1;
 
     for (let seat = 0; seat < nSeats; seat++) {
-      if (problem.assignment && problem.assignment[seat] !== c) continue;
+      if (used && !used[c * nSeats + seat]) continue;
       const post = posts[seat] as PostProfile;
       const at = c * nSeats + seat;
       fit[at] = fitValue(s, post.idealProfile, profile.fit.scale);
       const charges = seatCharges(member, seat, post, region, profile);
       seatHard[at] = charges.hard;
+      seatSoft[at] = charges.soft;
       seatPenalty[at] = charges.penalty;
       seatSkill[at] = seatSkillCoverage(member, post, skills.minLevel);
       moved[at] = isMove(member, post.code, region) ? 1 : 0;
     }
   });
 
+  // Ids may repeat across the teams of one batch (inline members); a kin id names every candidate
+  // with that id, and only the one in the same team counts.
   const kin = candidates.map((member) =>
-    Int32Array.from(
-      (member.kin ?? []).flatMap((id) => {
-        const k = indexOf.get(id);
-        return k === undefined ? [] : [k];
-      }),
-    ),
+    Int32Array.from((member.kin ?? []).flatMap((id) => indexOf.get(id) ?? [])),
   );
   const kernelCache =
     nCandidates <= KERNEL_CACHE_LIMIT ? new Float64Array(nCandidates * nCandidates).fill(Number.NaN) : null;
@@ -176,6 +191,7 @@ export function prepare(problem: Problem): Prepared {
     fit,
     seatPenalty,
     seatHard,
+    seatSoft,
     seatSkill,
     moved,
     seatWeight,

@@ -334,18 +334,22 @@ export function seatCharges(
   post: PostProfile,
   region: string,
   profile: ScoringProfile,
-): { hard: number; penalty: number } {
+): { hard: number; soft: number; penalty: number } {
   const facts: SeatFacts = { member, seat, post, region };
   let hard = 0;
+  let soft = 0;
   let penalty = 0;
   for (const rule of SEAT_RULES) {
     const setting = profile.rules[rule];
     if (setting.mode === "off") continue;
     const count = SEAT_CHECKS[rule](facts, profile).length;
     if (setting.mode === "hard") hard += count;
-    else penalty += count * setting.penalty;
+    else {
+      soft += count;
+      penalty += count * setting.penalty;
+    }
   }
-  return { hard, penalty };
+  return { hard, soft, penalty };
 }
 
 type Filled = { member: Member; seat: number; post: PostProfile };

@@ -5,10 +5,10 @@
  * structure figures and every violated rule, in Chinese and English.
  */
 import { type DerivedFactors, deriveFactors } from "./derived";
-import { Evaluator } from "./evaluate";
+import { type Breakdown, Evaluator } from "./evaluate";
 import { FACTOR_INFO, type FactorCode } from "./factors";
 import { personPostFit } from "./fit";
-import { prepare } from "./prepare";
+import { type Prepared, prepare } from "./prepare";
 import { ruleViolations } from "./rules";
 import type { Member, ScoringProfile, Team, Text, Violation } from "./types";
 
@@ -67,31 +67,24 @@ export interface TeamScoreSummary {
 /** Prepares one team for evaluation: its members as the candidates, each in their own seat. */
 function evaluateTeam(team: Team, profile: ScoringProfile) {
   const candidates: Member[] = [];
-  const assignment = new Int32Array(team.seats.length).fill(-1);
-  const seen = new Map<string, number>();
-  team.seats.forEach((seat, i) => {
-    if (!seat.member) return;
-    if (seen.has(seat.member.id))
-      throw new RangeError(
-        `seat ${i}: member '${seat.member.id}' already holds seat ${seen.get(seat.member.id)}`,
-      );
-    seen.set(seat.member.id, i);
-    assignment[i] = candidates.length;
-    candidates.push(seat.member);
-  });
+  const assignment = assignMembers(team, candidates, new Map());
   const prep = prepare({
     profile,
     region: team.region,
     seats: team.seats.map((s) => s.post),
     candidates,
-    assignment,
+    assignments: [assignment],
   });
   return { prep, candidates, assignment, b: new Evaluator(prep).evaluate(assignment) };
 }
 
-/** Scores a team compactly (for batches): the same numbers as {@link scoreTeam}. */
-export function scoreTeamSummary(team: Team, profile: ScoringProfile): TeamScoreSummary {
-  const { prep, assignment, b } = evaluateTeam(team, profile);
+function summaryOf(
+  team: Team,
+  prep: Prepared,
+  assignment: Int32Array,
+  b: Breakdown,
+  profile: ScoringProfile,
+): TeamScoreSummary {
   return {
     score: b.score,
     feasible: b.feasible,
@@ -103,7 +96,8 @@ export function scoreTeamSummary(team: Team, profile: ScoringProfile): TeamScore
       structure: b.structure,
       penalty: b.penalty,
     },
-    violations: ruleViolations(team, profile),
+    // Messages are only built for teams that broke a rule.
+    violations: b.hard + b.soft > 0 ? ruleViolations(team, profile) : [],
     seats: team.seats.map((seat, i) => {
       const c = assignment[i] as number;
       return {
@@ -114,6 +108,68 @@ export function scoreTeamSummary(team: Team, profile: ScoringProfile): TeamScore
       };
     }),
   };
+}
+
+/** Scores a team compactly: the same numbers as {@link scoreTeam}, without per-member explanations. */
+export function scoreTeamSummary(team: Team, profile: ScoringProfile): TeamScoreSummary {
+  return scoreTeamsSummary([team], profile)[0] as TeamScoreSummary;
+}
+
+/**
+ * Scores many teams compactly. Teams of the same region and seats share one preparation over all
+ * their members, so a batch of alternatives for one county costs little more per team than an
+ * evaluation. Throws a RangeError for an unknown post or a member seated twice in one team.
+ */
+export function scoreTeamsSummary(teams: readonly Team[], profile: ScoringProfile): TeamScoreSummary[] {
+  const groups = new Map<string, number[]>();
+  teams.forEach((team, t) => {
+    const key = `${team.region}\u0000${team.seats.map((s) => s.post).join("\u0000")}`;
+    const group = groups.get(key);
+    if (group) group.push(t);
+    else groups.set(key, [t]);
+  });
+  const results: TeamScoreSummary[] = new Array(teams.length);
+  for (const indexes of groups.values()) {
+    const first = teams[indexes[0] as number] as Team;
+    const candidates: Member[] = [];
+    const indexOf = new Map<Member, number>();
+    const assignments = indexes.map((t) => assignMembers(teams[t] as Team, candidates, indexOf));
+    const prep = prepare({
+      profile,
+      region: first.region,
+      seats: first.seats.map((s) => s.post),
+      candidates,
+      assignments,
+    });
+    const evaluator = new Evaluator(prep);
+    indexes.forEach((t, k) => {
+      const assignment = assignments[k] as Int32Array;
+      results[t] = summaryOf(teams[t] as Team, prep, assignment, evaluator.evaluate(assignment), profile);
+    });
+  }
+  return results;
+}
+
+/** Each seat's candidate index (−1 vacant), adding new members to the shared candidate list. */
+function assignMembers(team: Team, candidates: Member[], indexOf: Map<Member, number>): Int32Array {
+  const assignment = new Int32Array(team.seats.length).fill(-1);
+  const seen = new Map<string, number>();
+  team.seats.forEach((seat, i) => {
+    if (!seat.member) return;
+    if (seen.has(seat.member.id))
+      throw new RangeError(
+        `seat ${i}: member '${seat.member.id}' already holds seat ${seen.get(seat.member.id)}`,
+      );
+    seen.set(seat.member.id, i);
+    let c = indexOf.get(seat.member);
+    if (c === undefined) {
+      c = candidates.length;
+      candidates.push(seat.member);
+      indexOf.set(seat.member, c);
+    }
+    assignment[i] = c;
+  });
+  return assignment;
 }
 
 /** Scores a team against a scoring profile. Throws a RangeError for an unknown post or a member seated twice. */

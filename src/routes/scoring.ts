@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { EDUCATIONS, GENDERS, RANKS } from "../../db/schema";
 import { FACTORS } from "../../scoring/factors";
-import { createRouter } from "../lib/router";
+import { ApiError } from "../lib/problem";
+import { createRouter, fieldErrors } from "../lib/router";
 import {
   CodeSchema,
   IdParams,
@@ -74,15 +75,41 @@ const TeamRequest = z
   .strictObject({ region: CodeSchema, seats: z.array(SeatRequest).min(1).max(MAX_SEATS) })
   .openapi("ScoreTeamRequest");
 
-const ScoreRequest = z
-  .union([
-    TeamRequest.extend({ detail: Detail.optional().openapi({ description: "Default full for one team." }) }),
-    z.strictObject({
-      teams: z.array(TeamRequest).min(1).max(MAX_TEAMS_PER_CALL),
-      detail: Detail.optional().openapi({ description: "Default summary for many teams." }),
-    }),
-  ])
-  .openapi("ScoreRequest");
+const OneTeamRequest = TeamRequest.extend({
+  detail: Detail.optional().openapi({ description: "Default full for one team." }),
+});
+const ManyTeamsRequest = z.strictObject({
+  teams: z.array(TeamRequest).min(1).max(MAX_TEAMS_PER_CALL),
+  detail: Detail.optional().openapi({ description: "Default summary for many teams." }),
+});
+
+const ScoreRequest = z.union([OneTeamRequest, ManyTeamsRequest]).openapi("ScoreRequest");
+
+/**
+ * Validation hook of `POST /v1/score`. zod reports a union that no branch matches as one
+ * "Invalid input" at the root (`(body)`) unless exactly one branch fails softly, so a missing sten
+ * or 10,001 teams would not be named. A failed body is checked again against the one shape it aims
+ * at (many teams when it has `teams`), and that shape's issues become the 422's field errors.
+ */
+function scoreRequestHook(
+  result: { target: string } & ({ success: true } | { success: false; error: z.ZodError }),
+): undefined {
+  if (result.success) return;
+  // @hono/zod-validator passes the input as `data` on failure too; its types leave it out.
+  const { data } = result as { data?: unknown };
+  const shape =
+    typeof data === "object" && data !== null && "teams" in data ? ManyTeamsRequest : OneTeamRequest;
+  const checked = shape.safeParse(data);
+  const errors = fieldErrors(checked.success ? result.error : checked.error, result.target);
+  const first = errors[0];
+  throw new ApiError(
+    "validation_failed",
+    first
+      ? `${first.field}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`
+      : "The request is not valid.",
+    { errors },
+  );
+}
 
 const TextSchema = z.object({ zh: z.string(), en: z.string() }).openapi("Text");
 const ViolationSchema = z
@@ -210,6 +237,7 @@ export const scoringRoutes = createRouter()
       const { detail, ...team } = body;
       return c.json(await scoring.scoreOne(c.var.services, team, detail ?? "full"), 200);
     },
+    scoreRequestHook,
   )
   .openapi(
     createRoute({

@@ -1,4 +1,10 @@
-import { scoreTeam, scoreTeamSummary, type TeamScore, type TeamScoreSummary } from "../../scoring/score-team";
+import {
+  scoreTeam,
+  scoreTeamSummary,
+  scoreTeamsSummary,
+  type TeamScore,
+  type TeamScoreSummary,
+} from "../../scoring/score-team";
 import type { Member, ScoringProfile, Team } from "../../scoring/types";
 import type { RequestServices } from "../deps";
 import { ApiError, type FieldError } from "../lib/problem";
@@ -98,9 +104,8 @@ export async function scoreOne(
 export async function scoreMany(services: RequestServices, requests: TeamRequest[], detail: Detail) {
   const profile = await currentProfile(services);
   const teams = await resolveTeams(services, requests, profile, (t) => `teams.${t}.`);
-  const results = teams.map((team) =>
-    detail === "full" ? scoreTeam(team, profile) : scoreTeamSummary(team, profile),
-  );
+  const results =
+    detail === "full" ? teams.map((team) => scoreTeam(team, profile)) : scoreTeamsSummary(teams, profile);
   return { profileVersion: profile.version, results };
 }
 
