@@ -11,7 +11,13 @@ import { Hono } from "hono";
 import { startNode } from "../src/node";
 
 const dir = mkdtempSync(join(tmpdir(), "banzi-bench-"));
-const banzi = await startNode({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "bench.db")}`, BANZI_DEMO: "true", BANZI_ACCESS_LOG: "false" });
+const banzi = await startNode({
+  PORT: "0",
+  HOST: "127.0.0.1",
+  DATABASE_URL: `file:${join(dir, "bench.db")}`,
+  BANZI_DEMO: "true",
+  BANZI_ACCESS_LOG: "false",
+});
 const echo = new Hono().post("/echo", async (c) => c.json(await c.req.json()));
 const echoServer = serve({ fetch: echo.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
   console.log(JSON.stringify({ banzi: banzi.url, echo: `http://127.0.0.1:${info.port}`, dir }));

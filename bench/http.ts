@@ -19,7 +19,17 @@ export interface HttpRow {
   errors: number;
 }
 
-const POSTS = ["party-secretary", "county-head", "discipline-secretary", "organization-head", "political-legal-secretary", "propaganda-head", "executive-deputy-head", "deputy-head", "deputy-head"];
+const POSTS = [
+  "party-secretary",
+  "county-head",
+  "discipline-secretary",
+  "organization-head",
+  "political-legal-secretary",
+  "propaganda-head",
+  "executive-deputy-head",
+  "deputy-head",
+  "deputy-head",
+];
 
 /** A 9-seat team of inline members (the stateless scorer's use), reproducible from the seed. */
 function inlineTeam(seed: number) {
@@ -38,7 +48,9 @@ function inlineTeam(seed: number) {
         gender: rng.next() < 0.25 ? "female" : "male",
         education: rng.pick(["bachelor", "master", "associate"]),
         rank: "deputy-division",
-        skills: [{ skill: rng.pick(DEFAULT_POST_PROFILES).requiredSkills[0] ?? "economy", level: 3 + rng.int(3) }],
+        skills: [
+          { skill: rng.pick(DEFAULT_POST_PROFILES).requiredSkills[0] ?? "economy", level: 3 + rng.int(3) },
+        ],
         yearsInPost: 2 + rng.int(6),
         yearsInLocality: 3 + rng.int(6),
       },
@@ -47,7 +59,9 @@ function inlineTeam(seed: number) {
 }
 
 async function startServers(): Promise<{ child: ChildProcess; banzi: string; echo: string; dir: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/http-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/http-server.ts"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -92,7 +106,11 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
     return [
       { what: "Hono JSON echo (same body)", ...echo, teamsPerSecond: 0 },
       { what: "POST /v1/score, one team", ...one, teamsPerSecond: one.requestsPerSecond },
-      { what: "POST /v1/score, one team, detail: summary", ...oneSummary, teamsPerSecond: oneSummary.requestsPerSecond },
+      {
+        what: "POST /v1/score, one team, detail: summary",
+        ...oneSummary,
+        teamsPerSecond: oneSummary.requestsPerSecond,
+      },
       { what: "POST /v1/score, 1,000 teams", ...many, teamsPerSecond: many.requestsPerSecond * 1000 },
     ];
   } finally {

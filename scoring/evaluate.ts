@@ -44,6 +44,7 @@ class Counters {
   vigilant = 0;
   healthSum = 0;
   local = 0;
+  originUnknown = 0;
   moved = 0;
   ageSum = 0;
   ageKnown = 0;
@@ -65,7 +66,7 @@ class Counters {
   clear(): void {
     this.filled = this.fitSum = this.seatPenalty = this.seatHard = this.seatSoft = 0;
     this.seatSkillSum = this.dominant = this.vigilant = this.healthSum = 0;
-    this.local = this.moved = this.ageSum = this.ageKnown = this.under45 = 0;
+    this.local = this.originUnknown = this.moved = this.ageSum = this.ageKnown = this.under45 = 0;
     this.university = this.educationKnown = this.women = this.genderKnown = 0;
     this.kinPairs = this.logDet = 0;
     this.temperaments.fill(0);
@@ -83,6 +84,7 @@ class Counters {
     this.vigilant = other.vigilant;
     this.healthSum = other.healthSum;
     this.local = other.local;
+    this.originUnknown = other.originUnknown;
     this.moved = other.moved;
     this.ageSum = other.ageSum;
     this.ageKnown = other.ageKnown;
@@ -110,7 +112,9 @@ function account(prep: Prepared, k: Counters, c: number, s: number, sign: 1 | -1
   k.dominant += sign * (prep.dominant[c] as number);
   k.vigilant += sign * (prep.vigilant[c] as number);
   k.healthSum += sign * (prep.health[c] as number);
-  k.local += sign * (prep.local[c] as number);
+  const local = prep.local[c] as number;
+  if (local === 1) k.local += sign;
+  else if (local === 2) k.originUnknown += sign;
   k.moved += sign * (prep.moved[at] as number);
   const age = prep.age[c] as number;
   if (!Number.isNaN(age)) {
@@ -271,7 +275,7 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
       penalty += c.r2Penalty * k.kinPairs;
     }
   }
-  if (n > 0 && c.r10Mode !== 0 && k.local < Math.ceil(n / 3)) {
+  if (n > 0 && c.r10Mode !== 0 && k.local + k.originUnknown < Math.ceil(n / 3)) {
     if (c.r10Mode === 2) hard++;
     else {
       soft++;

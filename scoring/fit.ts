@@ -116,7 +116,7 @@ export function triggeredKnockouts(stens: FactorRecord, knockouts: readonly Knoc
 export interface FitResult {
   fit: number;
   d2: number;
-  /** Factors outside their range, most costly first: sten, ideal range and share of D². */
+  /** Factors outside their range, most costly first: sten, ideal range and `share`, the factor's part of D² (the parts sum to D², in SD² units, not a fraction). */
   costliest: { factor: FactorCode; sten: number; min: number; max: number; share: number }[];
 }
 

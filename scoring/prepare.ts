@@ -7,7 +7,7 @@
 import { DERIVED_FIELDS, DERIVED_INDEX, deriveFromArray } from "./derived";
 import { FACTORS, type FactorCode } from "./factors";
 import { fitValue, whiten } from "./fit";
-import { isLocal, isMove, seatCharges } from "./rules";
+import { isLocal, isMove, knowsOrigin, seatCharges } from "./rules";
 import type { Member, PostProfile, ScoringProfile } from "./types";
 import { EDUCATION_ORDER } from "./types";
 
@@ -56,6 +56,7 @@ export interface Prepared {
   readonly temperaments: Int32Array;
   readonly nTemperaments: number;
   readonly health: Float64Array;
+  /** 1 local, 0 not local, 2 origin unknown (R10). */
   readonly local: Uint8Array;
   readonly teamSkills: Int32Array;
   readonly nTeamSkills: number;
@@ -146,7 +147,7 @@ export function prepare(problem: Problem): Prepared {
     health[c] =
       0.5 * clamp01((y1 - balance.y1.low) / (balance.y1.high - balance.y1.low)) +
       0.5 * clamp01((balance.x1.high - x1) / (balance.x1.high - balance.x1.low));
-    local[c] = isLocal(member, region) ? 1 : 0;
+    local[c] = isLocal(member, region) ? 1 : knowsOrigin(member) ? 0 : 2;
     let skillBits = 0;
     for (const { skill, level } of member.skills ?? []) {
       const k = teamSkillIndex.get(skill);
@@ -177,9 +178,17 @@ export function prepare(problem: Problem): Prepared {
 
   // Ids may repeat across the teams of one batch (inline members); a kin id names every candidate
   // with that id, and only the one in the same team counts.
-  const kin = candidates.map((member) =>
-    Int32Array.from((member.kin ?? []).flatMap((id) => indexOf.get(id) ?? [])),
-  );
+  // Kin is symmetric (R2 holds whichever of the two names the other), so each list gets both directions.
+  const kinSets = candidates.map(() => new Set<number>());
+  candidates.forEach((member, c) => {
+    for (const id of member.kin ?? [])
+      for (const k of indexOf.get(id) ?? []) {
+        if (k === c) continue;
+        kinSets[c]?.add(k);
+        kinSets[k]?.add(c);
+      }
+  });
+  const kin = kinSets.map((set) => Int32Array.from(set));
   const kernelCache =
     nCandidates <= KERNEL_CACHE_LIMIT ? new Float64Array(nCandidates * nCandidates).fill(Number.NaN) : null;
 

@@ -122,7 +122,8 @@ function violation(
     severity: setting.mode,
     ...(where ? { seat: where.seat, post: where.post } : {}),
     memberIds,
-    penalty: setting.penalty,
+    // A hard violation makes the team infeasible; only soft ones are subtracted from the score.
+    penalty: setting.mode === "soft" ? setting.penalty : 0,
     message: text,
   };
 }
@@ -140,6 +141,11 @@ function postOf(profile: ScoringProfile, code: string): PostProfile {
 /** True when a member is local to a region (R10): born or grew up there. */
 export function isLocal(member: Member, region: string): boolean {
   return member.birthRegion === region || member.growthRegion === region;
+}
+
+/** True when a member's birth or growth region is known (R10 cannot count the others either way). */
+export function knowsOrigin(member: Member): boolean {
+  return known(member.birthRegion) || known(member.growthRegion);
 }
 
 /**
@@ -392,8 +398,9 @@ function localShareViolation(filled: readonly Filled[], region: string, profile:
   const n = filled.length;
   const needed = Math.ceil(n / 3);
   const locals = filled.filter((f) => isLocal(f.member, region));
-  if (n === 0 || locals.length >= needed) return null;
-  const unknown = filled.filter((f) => !known(f.member.birthRegion) && !known(f.member.growthRegion)).length;
+  const unknown = filled.filter((f) => !knowsOrigin(f.member)).length;
+  // Members of unknown origin might be local: only a certain breach is reported.
+  if (n === 0 || locals.length + unknown >= needed) return null;
   const names = locals.length > 0 ? ` (${idList(locals)})` : "";
   const fact: Text = {
     zh: `${n} 人中本地干部 ${locals.length} 人${names}，少于 ⌈${n}/3⌉ = ${needed} 人${unknown > 0 ? `；另有 ${unknown} 人出生地和成长地不详` : ""}`,

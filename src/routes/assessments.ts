@@ -15,7 +15,7 @@ import * as assessments from "../services/assessments";
 
 const tags = ["Assessments"];
 const Instrument = z.string().trim().min(1).max(40);
-const Norm = z.string().trim().min(1).max(40);
+const Norm = z.string().trim().min(1).max(64);
 
 const AssessmentSchema = z
   .object({

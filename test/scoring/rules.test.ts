@@ -121,7 +121,8 @@ describe("R1 regional avoidance", () => {
     expect(rest).toEqual([]);
     expect(v).toMatchObject({ rule: "R1", severity: "hard", seat: 0, post: "party-secretary" });
     expect(v?.memberIds).toEqual(["C0123"]);
-    expect(v?.penalty).toBe(profile.rules.R1.penalty);
+    // Hard violations make the team infeasible; they subtract nothing from the score.
+    expect(v?.penalty).toBe(0);
     expect(v?.message.zh).toBe("C0123 任 县委书记 (第1席) 出生地为本县 XJ03，违反地域回避 (R1)");
     expect(v?.message.en).toBe(
       "C0123 in seat 1 (County Party Secretary) was born in XJ03, the team's own region: regional avoidance (R1)",
@@ -360,10 +361,20 @@ describe("R10 local share", () => {
     expect(only(teamViolations(three, profile), "R10")).toEqual([]);
     expect(teamViolations({ region: REGION, seats: [] }, profile)).toEqual([]);
   });
-  it("mentions members whose origin is unknown", () => {
-    const t = team(["deputy-head", "deputy-head"], [member("C1", { birthRegion: null, growthRegion: null })]);
+  it("reports a certain breach and mentions members whose origin is unknown", () => {
+    const posts = ["deputy-head", "deputy-head", "deputy-head", "deputy-head"];
+    const unknown = member("C1", { birthRegion: null, growthRegion: null });
+    const t = team(posts, [unknown, member("C2"), member("C3"), member("C4")]);
+    // ⌈4/3⌉ = 2 locals needed: none known, and the one unknown could make at most 1.
     const vs = only(teamViolations(t, profile), "R10");
     expect(vs[0]?.message.en).toContain("1 member(s) have no known birth or growth region");
+  });
+
+  it("does not report what unknown origins could still satisfy", () => {
+    const posts = ["deputy-head", "deputy-head", "deputy-head"];
+    const unknown = member("C1", { birthRegion: null, growthRegion: null });
+    // ⌈3/3⌉ = 1 local needed; the member of unknown origin may be that one.
+    expect(only(teamViolations(team(posts, [unknown, member("C2"), member("C3")]), profile), "R10")).toEqual([]);
   });
 });
 
