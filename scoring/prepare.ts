@@ -134,12 +134,7 @@ export function prepare(problem: Problem): Prepared {
     vigilant[c] = s.L >= balance.conflict.vigilance ? 1 : 0;
     weak[c] = (s.E <= balance.leadingPair.weak ? 1 : 0) | (s.H <= balance.leadingPair.weak ? 2 : 0);
     leaderE[c] = s.E;
-    let bits = 0;
-    balance.temperaments.forEach((t, k) => {
-      if (Object.entries(t.minimum).every(([f, min]) => s[f as keyof typeof s] >= (min as number)))
-        bits |= 1 << k;
-    });
-    temperaments[c] = bits;
+    temperaments[c] = temperamentBits(s, minima);
     for (let f = 0; f < N; f++) stenScratch[f] = s[FACTORS[f] as FactorCode];
     deriveFromArray(stenScratch, derivedScratch);
     const y1 = derivedScratch[DERIVED_INDEX.Y1] as number;

@@ -374,7 +374,9 @@ describe("R10 local share", () => {
     const posts = ["deputy-head", "deputy-head", "deputy-head"];
     const unknown = member("C1", { birthRegion: null, growthRegion: null });
     // ⌈3/3⌉ = 1 local needed; the member of unknown origin may be that one.
-    expect(only(teamViolations(team(posts, [unknown, member("C2"), member("C3")]), profile), "R10")).toEqual([]);
+    expect(only(teamViolations(team(posts, [unknown, member("C2"), member("C3")]), profile), "R10")).toEqual(
+      [],
+    );
   });
 });
 
