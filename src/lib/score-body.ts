@@ -1,0 +1,111 @@
+/**
+ * A fast structural check of `POST /v1/score` bodies. zod's validator costs about 100 µs for one
+ * 9-seat team of inline members (async parsing skips its compiled fast path), more than scoring the
+ * team; this check accepts exactly the well-formed bodies, in a few microseconds, and anything it
+ * does not accept is handed to zod, which finds and names the problems. It must never accept a body
+ * zod would reject: a property test checks that (test/lib/score-body.test.ts).
+ */
+import { EDUCATIONS, GENDERS, RANKS } from "../../db/schema";
+import { FACTORS } from "../../scoring/factors";
+import type { Detail, TeamRequest } from "../services/scoring";
+
+export type ScoreBody = (TeamRequest & { detail?: Detail }) | { teams: TeamRequest[]; detail?: Detail };
+
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const EDUCATION = new Set<unknown>(EDUCATIONS);
+const GENDER = new Set<unknown>(GENDERS);
+const RANK = new Set<unknown>(RANKS);
+const FACTOR_COUNT = FACTORS.length;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const isCode = (v: unknown) => typeof v === "string" && CODE.test(v);
+/** A string zod's `.trim().min(1).max(n)` keeps as it is. */
+const isTrimmed = (v: unknown, max: number) =>
+  typeof v === "string" && v.length >= 1 && v.length <= max && v.trim().length === v.length;
+const isInt = (v: unknown, min: number, max: number) =>
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+const isYears = (v: unknown) =>
+  v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 60);
+const nullableCode = (v: unknown) => v === null || isCode(v);
+
+function isStens(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  let count = 0;
+  for (const key in v) {
+    count++;
+    if (count > FACTOR_COUNT) return false;
+  }
+  if (count !== FACTOR_COUNT) return false;
+  for (let i = 0; i < FACTOR_COUNT; i++) if (!isInt(v[FACTORS[i] as string], 1, 10)) return false;
+  return true;
+}
+
+function isSkill(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  for (const key in v) if (key !== "skill" && key !== "level") return false;
+  return isTrimmed(v.skill, 40) && isInt(v.level, 1, 5);
+}
+
+/** One check per key of the inline member schema; a key not listed here is refused. */
+const MEMBER_KEYS: Record<string, (v: unknown) => boolean> = {
+  id: (v) => isTrimmed(v, 64),
+  stens: isStens,
+  birthRegion: nullableCode,
+  growthRegion: nullableCode,
+  currentRegion: nullableCode,
+  currentPost: nullableCode,
+  age: (v) => v === null || isInt(v, 18, 80),
+  gender: (v) => v === null || GENDER.has(v),
+  education: (v) => v === null || EDUCATION.has(v),
+  rank: (v) => v === null || RANK.has(v),
+  skills: (v) => Array.isArray(v) && v.length <= 50 && v.every(isSkill),
+  yearsInPost: isYears,
+  yearsInLocality: isYears,
+  serviceYears: isYears,
+  grassrootsYears: isYears,
+  kin: (v) => Array.isArray(v) && v.length <= 50 && v.every((k) => isTrimmed(k, 64)),
+};
+
+function isMember(v: unknown): boolean {
+  if (!isObject(v) || v.stens === undefined) return false;
+  for (const key in v) {
+    const check = MEMBER_KEYS[key];
+    // zod treats an explicit undefined like an absent optional key.
+    if (!check || (v[key] !== undefined && !check(v[key]))) return false;
+  }
+  return true;
+}
+
+function isSeat(v: unknown): boolean {
+  if (!isObject(v) || !isCode(v.post)) return false;
+  for (const key in v) if (key !== "post" && key !== "cadreId" && key !== "member") return false;
+  const { cadreId, member } = v;
+  if (cadreId !== undefined && cadreId !== null && !(typeof cadreId === "string" && ID.test(cadreId)))
+    return false;
+  if (member !== undefined && !isMember(member)) return false;
+  return !(cadreId && member !== undefined);
+}
+
+function isTeam(v: unknown, extraKey?: string): boolean {
+  if (!isObject(v) || !isCode(v.region)) return false;
+  for (const key in v) if (key !== "region" && key !== "seats" && key !== extraKey) return false;
+  const seats = v.seats;
+  return Array.isArray(seats) && seats.length >= 1 && seats.length <= 40 && seats.every(isSeat);
+}
+
+const isDetail = (v: unknown) => v === undefined || v === "summary" || v === "full";
+
+/** The body when it is well formed (as zod would accept it unchanged), otherwise undefined. */
+export function readScoreBody(value: unknown, maxTeams: number): ScoreBody | undefined {
+  if (!isObject(value) || !isDetail(value.detail)) return undefined;
+  if ("teams" in value) {
+    for (const key in value) if (key !== "teams" && key !== "detail") return undefined;
+    const teams = value.teams;
+    if (!Array.isArray(teams) || teams.length < 1 || teams.length > maxTeams) return undefined;
+    for (const team of teams) if (!isTeam(team)) return undefined;
+    return value as ScoreBody;
+  }
+  return isTeam(value, "detail") ? (value as ScoreBody) : undefined;
+}
