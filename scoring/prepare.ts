@@ -84,31 +84,43 @@ export function prepare(problem: Problem): Prepared {
     return post;
   });
 
-  const fit = new Float64Array(nCandidates * nSeats);
-  const seatPenalty = new Float64Array(nCandidates * nSeats);
-  const seatHard = new Uint16Array(nCandidates * nSeats);
-  const seatSoft = new Uint16Array(nCandidates * nSeats);
-  const seatSkill = new Float64Array(nCandidates * nSeats);
-  const moved = new Uint8Array(nCandidates * nSeats);
-  const seatWeight = Float64Array.from(posts, (p) => (p.leading ? profile.fit.leadingSeatWeight : 1));
-  const seatNeedsSkills = Uint8Array.from(posts, (p) => (p.requiredSkills.length > 0 ? 1 : 0));
+  // All tables are views on one buffer: allocating ~25 typed arrays separately costs more than
+  // preparing a 9-seat team itself (each allocation is about a microsecond).
+  const pairs = nCandidates * nSeats;
+  const kernelSize = nCandidates <= KERNEL_CACHE_LIMIT ? nCandidates * nCandidates : 0;
+  const float64s = pairs * 3 + nSeats + nCandidates * (N + 4) + kernelSize;
+  const bytes = 8 * float64s + 4 * 2 * nCandidates + 2 * 2 * pairs + pairs + nSeats + 6 * nCandidates;
+  const arena = new Arena(bytes + 64); // + alignment slack
+  const fit = arena.f64(pairs);
+  const seatPenalty = arena.f64(pairs);
+  const seatSkill = arena.f64(pairs);
+  const seatWeight = arena.f64(nSeats);
+  const white = arena.f64(nCandidates * N);
+  const leaderE = arena.f64(nCandidates);
+  const health = arena.f64(nCandidates);
+  const age = arena.f64(nCandidates);
+  const kernelCache = kernelSize ? arena.f64(kernelSize).fill(Number.NaN) : null;
+  const temperaments = arena.i32(nCandidates);
+  const teamSkills = arena.i32(nCandidates);
+  const seatHard = arena.u16(pairs);
+  const seatSoft = arena.u16(pairs);
+  const moved = arena.u8(pairs);
+  const seatNeedsSkills = arena.u8(nSeats);
+  const dominant = arena.u8(nCandidates);
+  const vigilant = arena.u8(nCandidates);
+  const weak = arena.u8(nCandidates);
+  const local = arena.u8(nCandidates);
+  const university = arena.i8(nCandidates);
+  const woman = arena.i8(nCandidates);
+  posts.forEach((p, i) => {
+    seatWeight[i] = p.leading ? profile.fit.leadingSeatWeight : 1;
+    seatNeedsSkills[i] = p.requiredSkills.length > 0 ? 1 : 0;
+  });
   const leading = posts.flatMap((p, i) => (p.leading && p.principal ? [i] : []));
   const leadingSeats = leading.length === 2 ? ([leading[0], leading[1]] as [number, number]) : null;
 
   const { balance, skills } = profile;
   const teamSkillIndex = new Map(skills.teamRequired.map((skill, i) => [skill, i]));
-  const white = new Float64Array(nCandidates * N);
-  const dominant = new Uint8Array(nCandidates);
-  const vigilant = new Uint8Array(nCandidates);
-  const weak = new Uint8Array(nCandidates);
-  const leaderE = new Float64Array(nCandidates);
-  const temperaments = new Int32Array(nCandidates);
-  const health = new Float64Array(nCandidates);
-  const local = new Uint8Array(nCandidates);
-  const teamSkills = new Int32Array(nCandidates);
-  const age = new Float64Array(nCandidates);
-  const university = new Int8Array(nCandidates);
-  const woman = new Int8Array(nCandidates);
   const indexOf = new Map<string, number[]>();
   candidates.forEach((m, i) => {
     const list = indexOf.get(m.id);
@@ -184,8 +196,6 @@ export function prepare(problem: Problem): Prepared {
       }
   });
   const kin = kinSets.map((set) => Int32Array.from(set));
-  const kernelCache =
-    nCandidates <= KERNEL_CACHE_LIMIT ? new Float64Array(nCandidates * nCandidates).fill(Number.NaN) : null;
 
   return {
     problem,
@@ -243,6 +253,30 @@ export function temperamentBits(stens: Member["stens"], minima: (readonly [Facto
     if (met) bits |= 1 << k;
   }
   return bits;
+}
+
+/** Typed-array views carved from one buffer, 8-byte aligned, largest element types first. */
+class Arena {
+  private readonly buffer: ArrayBuffer;
+  private offset = 0;
+
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
+  }
+
+  private take(bytes: number, align: number): number {
+    this.offset = Math.ceil(this.offset / align) * align;
+    const at = this.offset;
+    this.offset += bytes;
+    if (this.offset > this.buffer.byteLength) throw new RangeError("arena too small");
+    return at;
+  }
+
+  f64 = (n: number) => new Float64Array(this.buffer, this.take(8 * n, 8), n);
+  i32 = (n: number) => new Int32Array(this.buffer, this.take(4 * n, 4), n);
+  u16 = (n: number) => new Uint16Array(this.buffer, this.take(2 * n, 2), n);
+  u8 = (n: number) => new Uint8Array(this.buffer, this.take(n, 1), n);
+  i8 = (n: number) => new Int8Array(this.buffer, this.take(n, 1), n);
 }
 
 /** Share of a post's required skills the member has, each counted up to `minLevel` (level/minLevel). */
