@@ -73,6 +73,15 @@ describe("the Node server (npm start)", () => {
       expect(health.status).toBe(200);
       const teams = (await (await fetch(`${first.url}/v1/teams?limit=200`)).json()) as { items: unknown[] };
       expect(teams.items.length).toBe(12);
+      const doc = (await (await fetch(`${first.url}/openapi.json`)).json()) as { openapi: string };
+      expect(doc.openapi).toBe("3.1.0");
+      const docs = await fetch(`${first.url}/docs`);
+      expect(docs.status).toBe(200);
+      // The reference UI's files come from this server, not a CDN.
+      const bundle = await fetch(`${first.url}/vendor/swagger-ui/swagger-ui-bundle.js`);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get("content-type")).toContain("javascript");
+      expect((await fetch(`${first.url}/vendor/swagger-ui/swagger-ui.css`)).status).toBe(200);
       const created = await fetch(`${first.url}/v1/regions`, {
         method: "POST",
         headers: { "content-type": "application/json" },
