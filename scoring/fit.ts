@@ -102,6 +102,68 @@ export function distance2(stens: FactorRecord, ideal: IdealProfile): number {
   return Math.max(0, d2);
 }
 
+const compiled = new WeakMap<IdealProfile, Float64Array>();
+
+/**
+ * An ideal profile as three rows of 16 (min, max, weight), built once per profile object; a factor
+ * without a range gets an unbounded one of weight 0.
+ */
+export function compiledIdeal(ideal: IdealProfile): Float64Array {
+  let rows = compiled.get(ideal);
+  if (!rows) {
+    rows = new Float64Array(3 * N);
+    for (let i = 0; i < N; i++) {
+      const range = ideal[FACTORS[i] as FactorCode];
+      rows[i] = range ? range.min : Number.NEGATIVE_INFINITY;
+      rows[N + i] = range ? range.max : Number.POSITIVE_INFINITY;
+      rows[2 * N + i] = range ? range.weight : 0;
+    }
+    compiled.set(ideal, rows);
+  }
+  return rows;
+}
+
+/** D² of the stens at `row[offset…offset+15]` (factor order) against a compiled ideal profile. */
+export function distance2Row(row: ArrayLike<number>, offset: number, ideal: Float64Array): number {
+  const v = vScratch;
+  for (let i = 0; i < N; i++) {
+    const s = row[offset + i] as number;
+    const min = ideal[i] as number;
+    const max = ideal[N + i] as number;
+    v[i] =
+      s < min
+        ? ((ideal[2 * N + i] as number) * (s - min)) / 2
+        : s > max
+          ? ((ideal[2 * N + i] as number) * (s - max)) / 2
+          : 0;
+  }
+  const p = correlationPrecision();
+  let d2 = 0;
+  for (let i = 0; i < N; i++) {
+    const vi = v[i] as number;
+    if (vi === 0) continue;
+    let sum = 0;
+    for (let j = 0; j < N; j++) sum += (p[i * N + j] as number) * (v[j] as number);
+    d2 += vi * sum;
+  }
+  return Math.max(0, d2);
+}
+
+/** Whitens the stens at `row[offset…]` into `out[outOffset…]` (see {@link whiten}). */
+export function whitenRow(
+  row: ArrayLike<number>,
+  offset: number,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  const l = whiteningMatrix();
+  for (let i = 0; i < N; i++) {
+    let sum = 0;
+    for (let j = 0; j <= i; j++) sum += (l[i * N + j] as number) * (((row[offset + j] as number) - 5.5) / 2);
+    out[outOffset + i] = sum;
+  }
+}
+
 /** Person–post fit exp(−D²/scale) alone, for precomputed tables. */
 export function fitValue(stens: FactorRecord, ideal: IdealProfile, scale: number): number {
   return Math.exp(-distance2(stens, ideal) / scale);

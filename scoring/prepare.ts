@@ -6,7 +6,7 @@
  */
 import { DERIVED_FIELDS, DERIVED_INDEX, deriveFromArray } from "./derived";
 import { FACTORS, type FactorCode } from "./factors";
-import { fitValue, whiten } from "./fit";
+import { compiledIdeal, distance2Row, whitenRow } from "./fit";
 import { isLocal, isMove, knowsOrigin, seatCharges } from "./rules";
 import type { Member, PostProfile, ScoringProfile } from "./types";
 import { EDUCATION_ORDER } from "./types";
@@ -69,7 +69,6 @@ export interface Prepared {
   readonly bandwidth2: number;
 }
 
-const stenScratch = new Float64Array(N);
 const derivedScratch = new Float64Array(DERIVED_FIELDS.length);
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
@@ -88,7 +87,7 @@ export function prepare(problem: Problem): Prepared {
   // preparing a 9-seat team itself (each allocation is about a microsecond).
   const pairs = nCandidates * nSeats;
   const kernelSize = nCandidates <= KERNEL_CACHE_LIMIT ? nCandidates * nCandidates : 0;
-  const float64s = pairs * 3 + nSeats + nCandidates * (N + 4) + kernelSize;
+  const float64s = pairs * 3 + nSeats + nCandidates * (2 * N + 4) + kernelSize;
   const bytes = 8 * float64s + 4 * 2 * nCandidates + 2 * 2 * pairs + pairs + nSeats + 6 * nCandidates;
   const arena = new Arena(bytes + 64); // + alignment slack
   const fit = arena.f64(pairs);
@@ -96,6 +95,8 @@ export function prepare(problem: Problem): Prepared {
   const seatSkill = arena.f64(pairs);
   const seatWeight = arena.f64(nSeats);
   const white = arena.f64(nCandidates * N);
+  // Stens as rows of 16 numbers in factor order: read once, then used by index in every formula.
+  const stenRows = arena.f64(nCandidates * N);
   const leaderE = arena.f64(nCandidates);
   const health = arena.f64(nCandidates);
   const age = arena.f64(nCandidates);
@@ -119,6 +120,7 @@ export function prepare(problem: Problem): Prepared {
   const leading = posts.flatMap((p, i) => (p.leading && p.principal ? [i] : []));
   const leadingSeats = leading.length === 2 ? ([leading[0], leading[1]] as [number, number]) : null;
 
+  const idealRows = posts.map((p) => compiledIdeal(p.idealProfile));
   const { balance, skills } = profile;
   const teamSkillIndex = new Map(skills.teamRequired.map((skill, i) => [skill, i]));
   const indexOf = new Map<string, number[]>();
@@ -141,14 +143,14 @@ export function prepare(problem: Problem): Prepared {
   }
   candidates.forEach((member, c) => {
     const s = member.stens;
-    whiten(s, white, c * N);
+    for (let f = 0; f < N; f++) stenRows[c * N + f] = s[FACTORS[f] as FactorCode];
+    whitenRow(stenRows, c * N, white, c * N);
     dominant[c] = s.E >= balance.conflict.dominance ? 1 : 0;
     vigilant[c] = s.L >= balance.conflict.vigilance ? 1 : 0;
     weak[c] = (s.E <= balance.leadingPair.weak ? 1 : 0) | (s.H <= balance.leadingPair.weak ? 2 : 0);
     leaderE[c] = s.E;
     temperaments[c] = temperamentBits(s, minima);
-    for (let f = 0; f < N; f++) stenScratch[f] = s[FACTORS[f] as FactorCode];
-    deriveFromArray(stenScratch, derivedScratch);
+    deriveFromArray(stenRows.subarray(c * N, c * N + N), derivedScratch);
     const y1 = derivedScratch[DERIVED_INDEX.Y1] as number;
     const x1 = derivedScratch[DERIVED_INDEX.X1] as number;
     health[c] =
@@ -173,7 +175,7 @@ export function prepare(problem: Problem): Prepared {
       if (used && !used[c * nSeats + seat]) continue;
       const post = posts[seat] as PostProfile;
       const at = c * nSeats + seat;
-      fit[at] = fitValue(s, post.idealProfile, profile.fit.scale);
+      fit[at] = Math.exp(-distance2Row(stenRows, c * N, idealRows[seat] as Float64Array) / profile.fit.scale);
       const charges = seatCharges(member, seat, post, region, profile);
       seatHard[at] = charges.hard;
       seatSoft[at] = charges.soft;
