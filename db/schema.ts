@@ -213,16 +213,21 @@ export const norms = sqliteTable(
 );
 
 /** A batch of imported assessments; the idempotency key and the content hash make re-imports no-ops. */
-export const importBatches = sqliteTable("import_batches", {
-  id: text().primaryKey(),
-  idempotencyKey: text("idempotency_key").unique(),
-  contentSha256: text("content_sha256").notNull(),
-  format: text().notNull(),
-  rowCount: integer("row_count").notNull(),
-  jobId: text("job_id"),
-  summary: text({ mode: "json" }).$type<Record<string, unknown>>(),
-  createdAt: text("created_at").notNull(),
-});
+export const importBatches = sqliteTable(
+  "import_batches",
+  {
+    id: text().primaryKey(),
+    idempotencyKey: text("idempotency_key").unique(),
+    contentSha256: text("content_sha256").notNull(),
+    format: text().notNull(),
+    rowCount: integer("row_count").notNull(),
+    jobId: text("job_id"),
+    summary: text({ mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull(),
+  },
+  // The same file imported again is found by its content hash (an import is replayed, not repeated).
+  (t) => [index("import_batches_content_idx").on(t.contentSha256)],
+);
 
 const stenColumn = (factor: string) => integer(`sten_${factor.toLowerCase()}`).notNull();
 const rawColumn = (factor: string) => integer(`raw_${factor.toLowerCase()}`);

@@ -9,6 +9,7 @@ import { ApiError } from "./lib/problem";
 import { createRouter } from "./lib/router";
 import { assessmentRoutes } from "./routes/assessments";
 import { cadreRoutes } from "./routes/cadres";
+import { importRoutes } from "./routes/imports";
 import { normRoutes } from "./routes/norms";
 import { postTypeRoutes } from "./routes/post-types";
 import { psychometricsRoutes } from "./routes/psychometrics";
@@ -54,10 +55,16 @@ export function createApp(deps: AppDeps) {
     c.set("config", config);
     await next();
   });
-  // Batch scoring takes thousands of teams per call; everything else is small.
+  // Batch scoring and imports take large bodies; everything else is small.
   app.use(
     "/v1/*",
-    limitBody((path) => (path === "/v1/score" ? config.maxBatchBodyBytes : config.maxBodyBytes)),
+    limitBody((path) =>
+      path === "/v1/score"
+        ? config.maxBatchBodyBytes
+        : path === "/v1/imports"
+          ? config.maxImportBodyBytes
+          : config.maxBodyBytes,
+    ),
   );
 
   app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));
@@ -72,6 +79,7 @@ export function createApp(deps: AppDeps) {
     scoringProfileRoutes,
     normRoutes,
     psychometricsRoutes,
+    importRoutes,
   ];
   for (const r of routes) app.route("/", r);
 
@@ -129,9 +137,11 @@ function toApiError(error: Error): ApiError {
     if (error.status === 400 && /malformed json/i.test(error.message))
       return new ApiError("malformed_json", "The request body is not valid JSON.", { field: "(body)" });
     if (error.status === 415)
-      return new ApiError("unsupported_media_type", "Send the body as application/json.", {
-        field: "content-type",
-      });
+      return new ApiError(
+        "unsupported_media_type",
+        "This route does not take a body of that media type (see its request body in /openapi.json).",
+        { field: "content-type" },
+      );
     if (error.status === 413) return new ApiError("payload_too_large", "The request body is too large.");
     if (error.status === 401)
       return new ApiError("unauthorized", error.message || "Unauthorized.", { headers });

@@ -14,6 +14,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Largest body of `POST /v1/score` (batches of thousands of teams). */
   maxBatchBodyBytes: number;
+  /** Largest body of `POST /v1/imports` (a round of test results as CSV or JSON). */
+  maxImportBodyBytes: number;
   /** Serve `/docs` and `/openapi.json` (true by default). */
   publicDocs: boolean;
 }
@@ -21,6 +23,7 @@ export interface AppConfig {
 export const defaultConfig: AppConfig = {
   maxBodyBytes: 1024 * 1024,
   maxBatchBodyBytes: 32 * 1024 * 1024,
+  maxImportBodyBytes: 20 * 1024 * 1024,
   publicDocs: true,
 };
 

@@ -1,0 +1,1 @@
+CREATE INDEX `import_batches_content_idx` ON `import_batches` (`content_sha256`);
