@@ -16,6 +16,7 @@ import { psychometricsRoutes } from "./routes/psychometrics";
 import { regionRoutes } from "./routes/regions";
 import { scoringRoutes } from "./routes/scoring";
 import { scoringProfileRoutes } from "./routes/scoring-profiles";
+import { suggestionRoutes } from "./routes/suggestions";
 import { teamRoutes } from "./routes/teams";
 
 export const API_VERSION = "0.1.0";
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
     scoringProfileRoutes,
     normRoutes,
     psychometricsRoutes,
+    suggestionRoutes,
     importRoutes,
   ];
   for (const r of routes) app.route("/", r);

@@ -33,10 +33,7 @@ const nullableCode = (v: unknown) => v === null || isCode(v);
 function isStens(v: unknown): boolean {
   if (!isObject(v)) return false;
   let count = 0;
-  for (const key in v) {
-    count++;
-    if (count > FACTOR_COUNT) return false;
-  }
+  for (const _ in v) if (++count > FACTOR_COUNT) return false;
   if (count !== FACTOR_COUNT) return false;
   for (let i = 0; i < FACTOR_COUNT; i++) if (!isInt(v[FACTORS[i] as string], 1, 10)) return false;
   return true;

@@ -4,7 +4,6 @@ import { EDUCATIONS, GENDERS, RANKS } from "../../db/schema";
 import { FACTORS } from "../../scoring/factors";
 import { CodeSchema, IdSchema, StensSchema } from "../lib/schemas";
 
-const tags = ["Scoring"];
 /** At least 1,000 teams per call is the contract; 10,000 bounds the work of one request. */
 export const MAX_TEAMS_PER_CALL = 10_000;
 export const MAX_SEATS = 40;

@@ -162,30 +162,93 @@ describe("the fast score-body check", () => {
     type Body = ReturnType<typeof base>;
     const m = (b: Body) => b.seats[0]?.member as Record<string, unknown>;
     const changes: [string, (b: Body) => void][] = [];
-    for (const age of [17, 18, 80, 81, 40.5]) changes.push([`age ${age}`, (b) => void (m(b).age = age)]);
-    for (const y of [-0.1, 0, 60, 60.1]) changes.push([`years ${y}`, (b) => void (m(b).yearsInPost = y)]);
+    for (const age of [17, 18, 80, 81, 40.5])
+      changes.push([
+        `age ${age}`,
+        (b) => {
+          m(b).age = age;
+        },
+      ]);
+    for (const y of [-0.1, 0, 60, 60.1])
+      changes.push([
+        `years ${y}`,
+        (b) => {
+          m(b).yearsInPost = y;
+        },
+      ]);
     for (const n of [40, 41])
-      changes.push([`skill of ${n}`, (b) => void (m(b).skills = [{ skill: "x".repeat(n), level: 3 }])]);
+      changes.push([
+        `skill of ${n}`,
+        (b) => {
+          m(b).skills = [{ skill: "x".repeat(n), level: 3 }];
+        },
+      ]);
     for (const level of [0, 1, 5, 6])
-      changes.push([`level ${level}`, (b) => void (m(b).skills = [{ skill: "law", level }])]);
-    for (const n of [64, 65]) changes.push([`id of ${n}`, (b) => void (m(b).id = "x".repeat(n))]);
+      changes.push([
+        `level ${level}`,
+        (b) => {
+          m(b).skills = [{ skill: "law", level }];
+        },
+      ]);
+    for (const n of [64, 65])
+      changes.push([
+        `id of ${n}`,
+        (b) => {
+          m(b).id = "x".repeat(n);
+        },
+      ]);
     for (const n of [50, 51])
-      changes.push([`${n} kin`, (b) => void (m(b).kin = Array.from({ length: n }, (_, i) => `k${i}`))]);
+      changes.push([
+        `${n} kin`,
+        (b) => {
+          m(b).kin = Array.from({ length: n }, (_, i) => `k${i}`);
+        },
+      ]);
     for (const n of [40, 41])
       changes.push([
         `${n} seats`,
-        (b) => void (b.seats = Array.from({ length: n }, () => ({ post: "deputy-head" }))),
+        (b) => {
+          b.seats = Array.from({ length: n }, () => ({ post: "deputy-head" }));
+        },
       ]);
-    for (const n of [40, 41]) changes.push([`region of ${n}`, (b) => void (b.region = "x".repeat(n))]);
+    for (const n of [40, 41])
+      changes.push([
+        `region of ${n}`,
+        (b) => {
+          b.region = "x".repeat(n);
+        },
+      ]);
     for (const v of [0, 1, 10, 11, 5.5])
-      changes.push([`sten ${v}`, (b) => void ((m(b).stens as Record<string, unknown>).Q4 = v)]);
-    changes.push(["a missing sten", (b) => void delete (m(b).stens as Record<string, unknown>).Q4]);
-    changes.push(["an unknown member field", (b) => void (m(b).name = "x")]);
+      changes.push([
+        `sten ${v}`,
+        (b) => {
+          (m(b).stens as Record<string, unknown>).Q4 = v;
+        },
+      ]);
+    changes.push([
+      "a missing sten",
+      (b) => {
+        delete (m(b).stens as Record<string, unknown>).Q4;
+      },
+    ]);
+    changes.push([
+      "an unknown member field",
+      (b) => {
+        m(b).name = "x";
+      },
+    ]);
     changes.push([
       "cadreId and member",
-      (b) => void ((b.seats[0] as Record<string, unknown>).cadreId = "C0001"),
+      (b) => {
+        (b.seats[0] as Record<string, unknown>).cadreId = "C0001";
+      },
     ]);
-    changes.push(["region with a leading dash", (b) => void (b.region = "-XJ")]);
+    changes.push([
+      "region with a leading dash",
+      (b) => {
+        b.region = "-XJ";
+      },
+    ]);
     for (const [name, change] of changes) {
       const body = base();
       change(body);

@@ -26,11 +26,15 @@ afterAll(async () => {
 describe("npm run db:migrate", () => {
   it("applies the migrations to a remote libSQL server given by --url, and again without error", async () => {
     for (let i = 0; i < 2; i++) {
-      const { stdout } = await run("npx", ["tsx", "db/migrate-cli.ts", "--url", server.url], { timeout: 60_000 });
+      const { stdout } = await run("npx", ["tsx", "db/migrate-cli.ts", "--url", server.url], {
+        timeout: 60_000,
+      });
       expect(stdout).toContain("migrations applied");
     }
     const client = createClient({ url: server.url });
-    const tables = await client.execute("select name from sqlite_master where type = 'table' and name = 'cadres'");
+    const tables = await client.execute(
+      "select name from sqlite_master where type = 'table' and name = 'cadres'",
+    );
     expect(tables.rows).toHaveLength(1);
     client.close();
   });

@@ -1,0 +1,192 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { RANKS } from "../../db/schema";
+import { createRouter } from "../lib/router";
+import { CodeSchema, IdParams, IdSchema, jsonBody, jsonContent, problemResponses } from "../lib/schemas";
+import * as suggestions from "../services/suggestions";
+
+const tags = ["Suggestions"];
+const TextSchema = z.object({ zh: z.string(), en: z.string() });
+
+const SuggestionRequest = z
+  .strictObject({
+    teamId: IdSchema.optional().openapi({
+      description: "A stored team: its holders stay, its vacant seats are filled.",
+    }),
+    team: z
+      .strictObject({
+        region: CodeSchema,
+        seats: z
+          .array(z.strictObject({ post: CodeSchema, cadreId: IdSchema.nullable().optional() }))
+          .min(1)
+          .max(40),
+      })
+      .optional()
+      .openapi({ description: "A team given inline; a seat without `cadreId` is vacant." }),
+    pool: z
+      .strictObject({
+        include: z.array(IdSchema).max(10_000).optional(),
+        exclude: z.array(IdSchema).max(10_000).optional(),
+        region: CodeSchema.optional().openapi({ description: "Current region of candidates." }),
+        rank: z.enum(RANKS).optional(),
+        reserve: z.boolean().optional(),
+        skills: z
+          .array(z.string().trim().min(1).max(40))
+          .max(20)
+          .optional()
+          .openapi({ description: "All required." }),
+      })
+      .optional()
+      .openapi({
+        description:
+          "Candidates: the filters' matches (default: reserve cadres), plus include, minus exclude.",
+      }),
+    top: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "How many distinct suggestions (default 5)." }),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+    budget: z
+      .strictObject({
+        iterations: z.number().int().min(1).max(50_000_000).optional(),
+        milliseconds: z.number().int().min(1).max(20_000).optional(),
+      })
+      .optional()
+      .openapi({ description: "Results are reproducible for a seed and an iteration budget." }),
+    robustnessSamples: z.number().int().min(0).max(200).optional().openapi({
+      description: "Worlds resampled with ±1 sten measurement error (default 20; 0 leaves robustness out).",
+    }),
+  })
+  .refine((r) => (r.teamId === undefined) !== (r.team === undefined), {
+    message: "give teamId or team, exactly one",
+    path: ["teamId"],
+  })
+  .openapi("SuggestionRequest");
+
+const SuggestionResultSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    status: z.enum(["optimal", "budget", "infeasible"]),
+    method: z.enum(["exact", "heuristic"]),
+    bound: z.number().nullable().openapi({ description: "Upper bound on any team not listed." }),
+    profileVersion: z.number().int(),
+    teamId: z.string().nullable(),
+    region: z.string(),
+    poolSize: z.number().int(),
+    suggestions: z.array(
+      z.object({
+        rank: z.number().int(),
+        score: z.number(),
+        assignment: z.array(
+          z.object({
+            seat: z.number().int(),
+            post: z.string(),
+            cadreId: z.string().nullable(),
+            filled: z.boolean(),
+          }),
+        ),
+        components: z.record(z.string(), z.number()),
+        violations: z.array(
+          z.object({ rule: z.string(), severity: z.string(), message: TextSchema }).passthrough(),
+        ),
+      }),
+    ),
+    reasons: z.array(z.object({ rule: z.string(), message: TextSchema }).passthrough()),
+    comparison: z
+      .object({ scoreDelta: z.number(), summary: TextSchema })
+      .passthrough()
+      .nullable()
+      .openapi({ description: "Why #1 beats #2: component deltas and the seats where they differ." }),
+    robustness: z
+      .array(
+        z.object({
+          rank: z.number().int(),
+          stayShare: z.number(),
+          firstShare: z.number(),
+          meanRank: z.number(),
+        }),
+      )
+      .nullable()
+      .openapi({ description: "How often each suggestion stays in the top-M under ±1 sten re-measurement." }),
+    createdAt: z.string(),
+  })
+  .openapi("SuggestionResult");
+
+export const suggestionRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/suggestions",
+      tags,
+      summary: "Suggest who should fill a team's vacancies: top-M distinct feasible teams",
+      description:
+        "Exact (branch and bound) where it can be proven, `status: optimal`; otherwise the best found within the budget, " +
+        "`status: budget`; `status: infeasible` with reasons when no team satisfies the hard rules. Never suggests an infeasible team.",
+      request: { body: jsonBody(SuggestionRequest) },
+      responses: {
+        201: jsonContent(SuggestionResultSchema, "Stored with its first ranking"),
+        ...problemResponses(400, 404, 413, 415, 422),
+      },
+    }),
+    async (c) => c.json(await suggestions.createSuggestions(c.var.services, c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/suggestions/{id}",
+      tags,
+      summary: "A stored suggestion request's current ranking",
+      request: { params: IdParams },
+      responses: { 200: jsonContent(SuggestionResultSchema, "The ranking"), ...problemResponses(404, 422) },
+    }),
+    async (c) => c.json(await suggestions.getSuggestions(c.var.services, c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/suggestions/{id}/history",
+      tags,
+      summary: "Every ranking of a stored request, newest first",
+      request: { params: IdParams },
+      responses: {
+        200: jsonContent(
+          z.object({
+            items: z.array(
+              z.object({
+                version: z.number().int(),
+                status: z.string(),
+                profileVersion: z.number().int().nullable(),
+                createdAt: z.string(),
+                ranking: z.array(
+                  z.object({
+                    rank: z.number().int(),
+                    score: z.number(),
+                    cadreIds: z.array(z.string().nullable()),
+                  }),
+                ),
+              }),
+            ),
+            nextCursor: z.null(),
+          }),
+          "The versions",
+        ),
+        ...problemResponses(404, 422),
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          items: await suggestions.suggestionHistory(c.var.services, c.req.valid("param").id),
+          nextCursor: null,
+        },
+        200,
+      ),
+  );

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDemoCity } from "../../db/seed/load";
+import { fixedClock, problem, type TestApp, testApp } from "../support/app";
+import { rowCounts } from "../support/db";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+  await loadDemoCity(t.db, fixedClock.now());
+});
+afterAll(() => t.close());
+
+interface Result {
+  id: string;
+  status: string;
+  method: string;
+  poolSize: number;
+  profileVersion: number;
+  suggestions: {
+    rank: number;
+    score: number;
+    assignment: { post: string; cadreId: string | null; filled: boolean }[];
+    violations: unknown[];
+  }[];
+  reasons: { rule: string; message: { zh: string; en: string } }[];
+  comparison: { scoreDelta: number; summary: { zh: string; en: string } } | null;
+  robustness: { rank: number; stayShare: number; firstShare: number }[] | null;
+}
+
+const ask = async (body: unknown) => t.post("/v1/suggestions", body);
+
+/** A stored team of the demo city whose holders break no hard rule (so its vacancies can be filled). */
+async function fillableTeam(): Promise<string> {
+  for (let i = 1; i <= 12; i++) {
+    const id = `T-XJ${String(i).padStart(2, "0")}`;
+    const res = await ask({ teamId: id, top: 3 });
+    if (res.status === 201 && ((await res.json()) as Result).status !== "infeasible") return id;
+  }
+  throw new Error("no fillable team in the demo city");
+}
+
+describe("POST /v1/suggestions", () => {
+  it("fills a stored team's vacancies with distinct feasible teams, stored and readable", async () => {
+    const teamId = await fillableTeam();
+    const res = await ask({ teamId, top: 3, seed: 5 });
+    expect(res.status).toBe(201);
+    const result = (await res.json()) as Result;
+    expect(["optimal", "budget"]).toContain(result.status);
+    expect(result.suggestions.length).toBeGreaterThan(0);
+    expect(result.suggestions.length).toBeLessThanOrEqual(3);
+    const team = (await (await t.get(`/v1/teams/${teamId}`)).json()) as {
+      region: string;
+      seats: { post: string; cadreId: string | null }[];
+    };
+    const keys = new Set<string>();
+    for (const [i, s] of result.suggestions.entries()) {
+      expect(s.rank).toBe(i + 1);
+      if (i > 0) expect(s.score).toBeLessThanOrEqual(result.suggestions[i - 1]!.score);
+      // Holders stay; every vacancy is filled by someone not already in the team.
+      s.assignment.forEach((a, seat) => {
+        if (team.seats[seat]?.cadreId)
+          expect(a).toMatchObject({ cadreId: team.seats[seat]?.cadreId, filled: false });
+        else expect(a.filled && a.cadreId).toBeTruthy();
+      });
+      keys.add(s.assignment.map((a) => a.cadreId).join("|"));
+      // The suggestion scores as feasible, with the same score, through POST /v1/score.
+      const scored = await t.post("/v1/score", {
+        region: team.region,
+        detail: "summary",
+        seats: s.assignment.map((a) => ({ post: a.post, cadreId: a.cadreId })),
+      });
+      const body = (await scored.json()) as { score: number; feasible: boolean };
+      expect(body.feasible).toBe(true);
+      expect(body.score).toBeCloseTo(s.score, 9);
+    }
+    expect(keys.size).toBe(result.suggestions.length);
+    // Why #1 beats #2, and how solid each suggestion is under ±1 sten re-measurement.
+    if (result.suggestions.length >= 2) {
+      expect(result.comparison?.scoreDelta).toBeCloseTo(
+        result.suggestions[0]!.score - result.suggestions[1]!.score,
+        9,
+      );
+      expect(result.comparison?.summary.zh.length).toBeGreaterThan(0);
+      expect(result.comparison?.summary.en).toContain("#1");
+    }
+    expect(result.robustness?.map((r) => r.rank)).toEqual(result.suggestions.map((s) => s.rank));
+    for (const r of result.robustness ?? []) {
+      expect(r.stayShare).toBeGreaterThanOrEqual(0);
+      expect(r.stayShare).toBeLessThanOrEqual(1);
+      expect(r.firstShare).toBeLessThanOrEqual(r.stayShare);
+    }
+
+    const stored = await t.get(`/v1/suggestions/${result.id}`);
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toEqual(result);
+    const history = (await (await t.get(`/v1/suggestions/${result.id}/history`)).json()) as {
+      items: { version: number }[];
+    };
+    expect(history.items.map((v) => v.version)).toEqual([1]);
+  });
+
+  it("gives the same answer for the same seed and budget", async () => {
+    const teamId = await fillableTeam();
+    const a = (await (
+      await ask({ teamId, top: 4, seed: 9, budget: { iterations: 20_000 } })
+    ).json()) as Result;
+    const b = (await (
+      await ask({ teamId, top: 4, seed: 9, budget: { iterations: 20_000 } })
+    ).json()) as Result;
+    expect(b.suggestions).toEqual(a.suggestions);
+    expect(b.status).toBe(a.status);
+  });
+
+  it("takes an inline team and a pool with include and exclude", async () => {
+    const res = await ask({
+      team: { region: "XJ03", seats: [{ post: "deputy-head" }, { post: "propaganda-head" }] },
+      pool: { region: "XJ05", include: ["C0160"], exclude: [] },
+      top: 2,
+    });
+    expect(res.status).toBe(201);
+    const result = (await res.json()) as Result;
+    expect(result.poolSize).toBeGreaterThan(0);
+    const excluded = result.suggestions[0]?.assignment[0]?.cadreId as string;
+    if (excluded) {
+      const again = (await (
+        await ask({
+          team: { region: "XJ03", seats: [{ post: "deputy-head" }, { post: "propaganda-head" }] },
+          pool: { region: "XJ05", include: ["C0160"], exclude: [excluded] },
+          top: 2,
+        })
+      ).json()) as Result;
+      for (const s of again.suggestions) expect(s.assignment.map((a) => a.cadreId)).not.toContain(excluded);
+    }
+  });
+
+  it("answers a well-formed request that cannot be satisfied with status infeasible and reasons", async () => {
+    // Two avoidance posts and nothing else: R10 needs a local, and locals may not hold avoidance posts.
+    const res = await ask({
+      team: { region: "XJ04", seats: [{ post: "party-secretary" }, { post: "county-head" }] },
+      top: 2,
+    });
+    expect(res.status).toBe(201);
+    const result = (await res.json()) as Result;
+    expect(result.status).toBe("infeasible");
+    expect(result.suggestions).toEqual([]);
+    expect(result.reasons.length).toBeGreaterThan(0);
+    expect(result.reasons[0]?.message.zh.length).toBeGreaterThan(0);
+  });
+
+  it("rejects bad requests with problem+json naming the field, and stores nothing", async () => {
+    const before = await rowCounts(t.db);
+    const cases: [unknown, number, string][] = [
+      [{ teamId: "T-XJ07", top: 0 }, 422, "top"],
+      [{ teamId: "T-XJ07", top: 10_000 }, 422, "top"],
+      [{ teamId: "T-NOPE" }, 404, "id"],
+      [
+        { team: { region: "XJ01", seats: [{ post: "deputy-head" }] }, pool: { region: "NOWHERE" } },
+        422,
+        "pool",
+      ],
+      [
+        {
+          team: { region: "XJ01", seats: [{ post: "deputy-head" }] },
+          pool: { include: ["C9999"], region: "NOWHERE" },
+        },
+        422,
+        "pool.include.0",
+      ],
+      [{ teamId: "T-XJ07", team: { region: "XJ01", seats: [{ post: "deputy-head" }] } }, 422, "teamId"],
+      [{}, 422, "teamId"],
+      [{ team: { region: "XJ01", seats: [{ post: "no-such-post" }] } }, 422, "team.seats.0.post"],
+      [{ teamId: "T-XJ07", colour: "red" }, 422, "colour"],
+    ];
+    for (const [body, status, field] of cases) {
+      const res = await ask(body);
+      expect({ body, status: res.status }).toEqual({ body, status });
+      expect((await problem(res)).field).toBe(field);
+    }
+    // A locked seat whose holder breaks a hard rule (R1: an avoidance post in one's birth region).
+    const holder = (await (await t.get("/v1/cadres/C0160")).json()) as { birthRegion: string };
+    const locked = await ask({
+      team: {
+        region: holder.birthRegion,
+        seats: [{ post: "party-secretary", cadreId: "C0160" }, { post: "deputy-head" }],
+      },
+    });
+    expect(locked.status).toBe(422);
+    expect((await problem(locked)).errors?.[0]?.code).toBe("locked_breaks_R1");
+    expect(await rowCounts(t.db)).toEqual(before);
+  });
+});
