@@ -3,11 +3,12 @@
  * autocannon averages and percentiles over a fixed duration (HTTP, loopback only); the machine is
  * shared and noisy, so compare ratios measured in the same run rather than absolute numbers.
  *
- * Options: `--only evaluator|http`, `--seconds N` (HTTP duration per case, default 5).
+ * Options: `--only evaluator|suggest|http`, `--seconds N` (HTTP duration per case, default 5).
  */
 import { parseArgs } from "node:util";
 import { benchEvaluator } from "./evaluator";
 import { benchHttp } from "./http";
+import { benchSuggest } from "./suggest";
 
 const { values } = parseArgs({ options: { only: { type: "string" }, seconds: { type: "string" } } });
 const seconds = Number(values.seconds ?? 5);
@@ -24,6 +25,26 @@ if (!values.only || values.only === "evaluator") {
     })),
   );
   console.log("Targets: ≥ 600,000 full evaluations/s for 9 seats; ≥ 1,500,000 delta replacements/s.");
+}
+
+if (!values.only || values.only === "suggest") {
+  console.log(
+    "\nSuggestions (instances drawn through the real correlation matrix; gaps to the proven optimum or the best long run)\n",
+  );
+  console.table(
+    benchSuggest({ instances: 10 }).map((r) => ({
+      case: r.case,
+      budget: r.budget,
+      "median ms": fmt(r.medianMs, 1),
+      "p95 ms": fmt(r.p95Ms, 1),
+      "prepare ms": fmt(r.prepareMs, 1),
+      "#1 = reference": `${r.top1AtReference}/${r.instances}`,
+      "proven optimal": r.proven,
+      "max gap": fmt(r.maxGap, 4),
+      reference: r.reference,
+    })),
+  );
+  console.log("Targets: (a) median ≤ 50 ms and #1 = exact optimum where known; (b) median ≤ 300 ms.");
 }
 
 if (!values.only || values.only === "http") {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { benchPool } from "../../../scoring/search/bench";
+import { benchPool } from "../../../bench/suggest";
 
 describe("bench instances", () => {
   it("are reproducible from their seed and draw stens through the correlation matrix", () => {

@@ -18,13 +18,13 @@
  * console.table(benchSuggest({ instances: 10 }));
  * ```
  */
-import { defaultScoringProfile } from "../default-profile";
-import { sampleStenProfile } from "../profiles";
-import { createRng } from "../random";
-import type { Education, Member, Rank } from "../types";
-import { prepareSearch } from "./space";
-import { suggest } from "./suggest";
-import type { Budget, SuggestOutcome, SuggestProblem } from "./types";
+import { defaultScoringProfile } from "../scoring/default-profile";
+import { sampleStenProfile } from "../scoring/profiles";
+import { createRng } from "../scoring/random";
+import { prepareSearch } from "../scoring/search/space";
+import { suggest } from "../scoring/search/suggest";
+import type { Budget, SuggestOutcome, SuggestProblem } from "../scoring/search/types";
+import type { Education, Member, Rank } from "../scoring/types";
 
 const NINE = [
   "party-secretary",
