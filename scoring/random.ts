@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random numbers for `scoring/`: no `Math.random`, so every result can be reproduced
+ * Seeded pseudo-random numbers for `scoring/`: no unseeded source, so every result can be reproduced
  * from its seed.
  *
  * The generator is sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, from PractRand),
