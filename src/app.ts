@@ -120,7 +120,7 @@ export function createApp(deps: AppDeps) {
 
 function renderError(error: Error, c: Context): Response {
   const problem = toApiError(error);
-  if (problem.status >= 500) console.error(`[${c.get("requestId") ?? "-"}] ${error.name}: ${error.message}`);
+  if (problem.status >= 500) console.error(`[${c.get("requestId") ?? "-"}] ${describeForLog(error)}`);
   return new Response(JSON.stringify(problem.toProblem(c.req.path)), {
     status: problem.status,
     headers: {
@@ -129,6 +129,28 @@ function renderError(error: Error, c: Context): Response {
       ...problem.headers,
     },
   });
+}
+
+/**
+ * What the log may say about an unexpected error: its kind, codes and where it was thrown — never
+ * its message, which for a failed query repeats the SQL parameters (names, stens, birthplaces).
+ */
+export function describeForLog(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const name = (e as { name?: unknown }).name;
+    const code = (e as { code?: unknown }).code;
+    parts.push(`${typeof name === "string" ? name : "Error"}${typeof code === "string" ? ` (${code})` : ""}`);
+  }
+  const stack =
+    error instanceof Error
+      ? (error.stack ?? "")
+          .split("\n")
+          .slice(1, 4)
+          .map((l) => l.trim())
+          .join(" | ")
+      : "";
+  return `${parts.join(" <- ")}${stack ? ` at ${stack}` : ""}`;
 }
 
 function toApiError(error: Error): ApiError {
