@@ -60,6 +60,10 @@ const SuggestionRequest = z
       })
       .optional()
       .openapi({ description: "Results are reproducible for a seed and an iteration budget." }),
+    vacate: z.array(z.number().int().min(0).max(39)).max(40).optional().openapi({
+      description:
+        "Seats (0-based, as listed) whose holders are to be replaced, e.g. one who must leave under R4.",
+    }),
     robustnessSamples: z.number().int().min(0).max(200).optional().openapi({
       description: "Worlds resampled with ±1 sten measurement error (default 20; 0 leaves robustness out).",
     }),

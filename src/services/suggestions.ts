@@ -35,6 +35,8 @@ export interface SuggestionInput {
   top?: number | undefined;
   seed?: number | undefined;
   budget?: { iterations?: number | undefined; milliseconds?: number | undefined } | undefined;
+  /** Seats (0-based, as listed) whose holders are to be replaced: they become vacancies, the holders leave the pool. */
+  vacate?: number[] | undefined;
   /** Resampled worlds for the robustness figures (0 leaves them out). */
   robustnessSamples?: number | undefined;
 }
@@ -79,21 +81,31 @@ const fail = (errors: FieldError[]): never => {
 
 /** The team to complete: stored (by id) or given inline; holders stay, empty seats are vacancies. */
 async function resolveTeam(services: RequestServices, input: SuggestionInput) {
-  if (input.teamId !== undefined) {
-    const team = await getTeam(services, input.teamId);
-    return {
-      teamId: team.id,
-      region: team.region,
-      seats: team.seats.map((s) => ({ post: s.post, cadreId: s.cadreId })),
-      path: "teamId",
-    };
-  }
-  const team = input.team as NonNullable<SuggestionInput["team"]>;
+  const stored = input.teamId !== undefined ? await getTeam(services, input.teamId) : undefined;
+  const given = stored ?? (input.team as NonNullable<SuggestionInput["team"]>);
+  const seats = given.seats.map((s) => ({ post: s.post, cadreId: s.cadreId ?? null }));
+  const leaving: string[] = [];
+  (input.vacate ?? []).forEach((seat, i) => {
+    const target = seats[seat];
+    if (!target)
+      fail([
+        {
+          field: `vacate.${i}`,
+          code: "out_of_range",
+          message: `the team has no seat ${seat} (0–${seats.length - 1})`,
+        },
+      ]);
+    else if (target.cadreId) {
+      leaving.push(target.cadreId);
+      target.cadreId = null;
+    }
+  });
   return {
-    teamId: null,
-    region: team.region,
-    seats: team.seats.map((s) => ({ post: s.post, cadreId: s.cadreId ?? null })),
-    path: "team.seats",
+    teamId: stored?.id ?? null,
+    region: given.region,
+    seats,
+    leaving,
+    path: stored ? "teamId" : "team.seats",
   };
 }
 
@@ -233,7 +245,8 @@ export async function createSuggestions(
   const profile = await currentProfile(services);
   const team = await resolveTeam(services, input);
   const seats = await lockedSeats(services, profile, team);
-  const holders = new Set(seats.flatMap((s) => (s.locked ? [s.locked.id] : [])));
+  // Holders keep their seats; those asked to leave may not be suggested back.
+  const holders = new Set([...seats.flatMap((s) => (s.locked ? [s.locked.id] : [])), ...team.leaving]);
   if (seats.every((s) => s.locked))
     fail([{ field: team.path, code: "no_vacancy", message: "the team has no vacant seat to fill" }]);
   const candidates = await pool(services, profile, input, holders);

@@ -99,6 +99,28 @@ describe("POST /v1/suggestions", () => {
     expect(history.items.map((v) => v.version)).toEqual([1]);
   });
 
+  it("replaces a holder who must leave (vacate), never suggesting them back", async () => {
+    // T-XJ01's public-security chief has held the post 10.1 years (R4): locked, the team is refused.
+    const refused = await ask({ teamId: "T-XJ01", top: 2 });
+    expect(refused.status).toBe(422);
+    const team = (await (await t.get("/v1/teams/T-XJ01")).json()) as {
+      seats: { post: string; cadreId: string | null }[];
+    };
+    const seat = team.seats.findIndex((s) => s.post === "public-security-head");
+    const holder = team.seats[seat]?.cadreId;
+    const res = await ask({ teamId: "T-XJ01", top: 2, vacate: [seat] });
+    expect(res.status).toBe(201);
+    const result = (await res.json()) as Result;
+    expect(result.suggestions.length).toBeGreaterThan(0);
+    for (const s of result.suggestions) {
+      expect(s.assignment[seat]).toMatchObject({ filled: true });
+      expect(s.assignment.map((a) => a.cadreId)).not.toContain(holder);
+    }
+    const bad = await ask({ teamId: "T-XJ01", vacate: [39] });
+    expect(bad.status).toBe(422);
+    expect((await problem(bad)).field).toBe("vacate.0");
+  });
+
   it("gives the same answer for the same seed and budget", async () => {
     const teamId = await fillableTeam();
     const a = (await (
