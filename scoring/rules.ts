@@ -157,15 +157,18 @@ export function isMove(member: Member, post: string, region: string): boolean {
 }
 
 type SeatFacts = { member: Member; seat: number; post: PostProfile; region: string };
-type SeatCheck = (facts: SeatFacts, profile: ScoringProfile) => Text[];
+type SeatCheck = (facts: SeatFacts, profile: ScoringProfile) => readonly Text[];
+
+/** The answer of a check that finds nothing, shared: most checks of most candidates find nothing. */
+const NONE: readonly Text[] = Object.freeze([]);
 
 /** R1: an avoidance post held in one's birth or growth region. */
 const checkR1: SeatCheck = ({ member, post, region }) => {
-  if (!post.avoidance) return [];
+  if (!post.avoidance) return NONE;
   const parts: Text[] = [];
   if (member.birthRegion === region) parts.push({ zh: "出生地", en: "was born" });
   if (member.growthRegion === region) parts.push({ zh: "成长地", en: "grew up" });
-  if (parts.length === 0) return [];
+  if (parts.length === 0) return NONE;
   const facts = listText(parts);
   return [
     {
@@ -179,8 +182,8 @@ const checkR1: SeatCheck = ({ member, post, region }) => {
 const checkR4: SeatCheck = ({ member, post, region }, profile) => {
   const years = member.yearsInPost;
   const limit = profile.ruleParams.postYears;
-  if (member.currentPost !== post.code || member.currentRegion !== region || !known(years)) return [];
-  if (years < limit) return [];
+  if (member.currentPost !== post.code || member.currentRegion !== region || !known(years)) return NONE;
+  if (years < limit) return NONE;
   return [
     {
       zh: `已在本县 ${region} 任${post.name} ${num(years)} 年 (满 ${num(limit)} 年须离开该职位)`,
@@ -193,7 +196,7 @@ const checkR4: SeatCheck = ({ member, post, region }, profile) => {
 const checkR5: SeatCheck = ({ member, region }, profile) => {
   const years = member.yearsInLocality;
   const limit = profile.ruleParams.localityYears;
-  if (member.currentRegion !== region || !known(years) || years < limit) return [];
+  if (member.currentRegion !== region || !known(years) || years < limit) return NONE;
   return [
     {
       zh: `已在本县 ${region} 连续任职 ${num(years)} 年 (满 ${num(limit)} 年应交流)`,
@@ -204,13 +207,13 @@ const checkR5: SeatCheck = ({ member, region }, profile) => {
 
 /** R6: a promotion in the member's current, birth or growth region. */
 const checkR6: SeatCheck = ({ member, post, region }) => {
-  if (!known(member.rank) || !known(post.minRank)) return [];
-  if (rankIndex(member.rank) >= rankIndex(post.minRank)) return [];
+  if (!known(member.rank) || !known(post.minRank)) return NONE;
+  if (rankIndex(member.rank) >= rankIndex(post.minRank)) return NONE;
   const ties: Text[] = [];
   if (member.currentRegion === region) ties.push({ zh: "现任职地", en: "currently serves" });
   if (member.birthRegion === region) ties.push({ zh: "出生地", en: "was born" });
   if (member.growthRegion === region) ties.push({ zh: "成长地", en: "grew up" });
-  if (ties.length === 0) return [];
+  if (ties.length === 0) return NONE;
   const rank = RANK_TEXT[member.rank];
   const minRank = RANK_TEXT[post.minRank];
   const where = listText(ties);
@@ -225,11 +228,11 @@ const checkR6: SeatCheck = ({ member, post, region }) => {
 /** R7: moved before a full term in the current post. */
 const checkR7: SeatCheck = ({ member, post, region }, profile) => {
   const { currentPost, yearsInPost } = member;
-  if (!known(currentPost) || !known(yearsInPost) || !isMove(member, post.code, region)) return [];
+  if (!known(currentPost) || !known(yearsInPost) || !isMove(member, post.code, region)) return NONE;
   const current = profile.posts[currentPost];
   const principal = current?.principal === true;
   const term = principal ? profile.ruleParams.principalTerm : profile.ruleParams.deputyTerm;
-  if (yearsInPost >= term) return [];
+  if (yearsInPost >= term) return NONE;
   const name = { zh: current?.name ?? currentPost, en: current?.nameEn ?? currentPost };
   return [
     {
