@@ -19,12 +19,11 @@
  * ```
  */
 import { defaultScoringProfile } from "../scoring/default-profile";
-import { sampleStenProfile } from "../scoring/profiles";
-import { createRng } from "../scoring/random";
 import { prepareSearch } from "../scoring/search/space";
 import { suggest } from "../scoring/search/suggest";
 import type { Budget, SuggestOutcome, SuggestProblem } from "../scoring/search/types";
-import type { Education, Member, Rank } from "../scoring/types";
+import type { Member } from "../scoring/types";
+import { randomPool } from "../test/scoring/fixtures";
 
 const NINE = [
   "party-secretary",
@@ -46,41 +45,13 @@ const FIFTEEN = [
   "deputy-head",
   "deputy-head",
 ];
-const REGIONS = ["R01", "R02", "R03", "R04"];
-const SKILLS = ["party-building", "economy", "finance", "law", "discipline", "propaganda", "agriculture"];
-const EDUCATIONS: Education[] = ["associate", "bachelor", "master", "doctorate"];
-const RANKS: Rank[] = ["section", "deputy-division", "division"];
 
-/** n candidates with correlated stens (leaders a little more stable and rule-minded) and random facts. */
+/**
+ * n candidates with correlated stens (leaders a little more stable and rule-minded) and random facts:
+ * the same generator as the scoring tests' pool, so benchmark and tests share one notion of a pool.
+ */
 export function benchPool(seed: number, n: number): Member[] {
-  const rng = createRng(seed);
-  const pool: Member[] = Array.from({ length: n }, (_, i) => ({
-    id: `M${i}`,
-    stens: sampleStenProfile(rng, { C: 0.8, G: 0.8 }),
-    birthRegion: rng.pick(REGIONS),
-    growthRegion: rng.pick(REGIONS),
-    currentRegion: rng.pick(REGIONS),
-    currentPost: rng.pick(NINE),
-    age: 32 + rng.int(25),
-    gender: rng.next() < 0.25 ? "female" : "male",
-    education: rng.pick(EDUCATIONS),
-    rank: rng.pick(RANKS),
-    skills: [{ skill: rng.pick(SKILLS), level: 1 + rng.int(5) }],
-    yearsInPost: Math.round(rng.next() * 120) / 10,
-    yearsInLocality: Math.round(rng.next() * 140) / 10,
-    serviceYears: 3 + rng.int(30),
-    grassrootsYears: rng.int(12),
-    kin: [],
-  }));
-  for (let k = 0; k < n / 20; k++) {
-    const a = pool[rng.int(n)] as Member;
-    const b = pool[rng.int(n)] as Member;
-    if (a !== b) {
-      a.kin = [...(a.kin ?? []), b.id];
-      b.kin = [...(b.kin ?? []), a.id];
-    }
-  }
-  return pool;
+  return randomPool(seed, n);
 }
 
 export interface BenchRow {

@@ -94,3 +94,46 @@ export async function walkPages<T = Record<string, unknown>>(
   } while (cursor !== null);
   return { items, pages };
 }
+
+/**
+ * DESIGN.md's Chinese 187-item norm as printed there (upper raw bound of stens 1–9 per factor). Tests
+ * compare the code against this copy, never against scoring/norms.ts's own constants.
+ */
+export const CN_TABLE: Record<(typeof FACTOR_CODES)[number], number[]> = {
+  A: [1, 3, 5, 6, 8, 11, 13, 14, 16],
+  B: [3, 4, 5, 6, 7, 8, 9, 10, 11],
+  C: [5, 7, 9, 11, 13, 16, 18, 20, 22],
+  E: [2, 4, 5, 7, 9, 12, 14, 16, 18],
+  F: [3, 4, 6, 7, 9, 12, 14, 16, 18],
+  G: [5, 7, 9, 10, 12, 14, 16, 17, 18],
+  H: [1, 2, 3, 6, 8, 11, 14, 16, 19],
+  I: [5, 6, 8, 9, 11, 13, 14, 16, 17],
+  L: [3, 5, 6, 8, 10, 12, 13, 15, 16],
+  M: [5, 7, 9, 11, 13, 15, 17, 19, 20],
+  N: [2, 3, 4, 6, 8, 10, 11, 13, 14],
+  O: [2, 4, 6, 8, 10, 12, 14, 16, 18],
+  Q1: [4, 5, 7, 8, 10, 12, 13, 14, 15],
+  Q2: [5, 7, 8, 10, 12, 14, 15, 17, 18],
+  Q3: [4, 6, 8, 10, 12, 14, 15, 17, 18],
+  Q4: [2, 4, 6, 8, 11, 14, 16, 19, 21],
+};
+
+/** Within every post's ideal range of the shipped template (no knock-out: C and G well above 4). */
+export const GOOD_STENS: Stens = stens(5, {
+  A: 6,
+  B: 8,
+  C: 8,
+  E: 6,
+  F: 6,
+  G: 8,
+  H: 7,
+  I: 5,
+  L: 4,
+  M: 5,
+  N: 5,
+  O: 3,
+  Q1: 6,
+  Q2: 5,
+  Q3: 8,
+  Q4: 3,
+});

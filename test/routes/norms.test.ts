@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problem, type TestApp, testApp } from "../support/app";
 import { rowCounts } from "../support/db";
-import { createCadre, FACTOR_CODES, seedRegions } from "./fixtures";
+import { CN_TABLE, createCadre, FACTOR_CODES, seedRegions } from "./fixtures";
 
 type Factor = (typeof FACTOR_CODES)[number];
 type FactorRecord<T> = Record<Factor, T>;
@@ -26,26 +26,6 @@ interface NormView {
 
 const record = <T>(value: (f: Factor, i: number) => T) =>
   Object.fromEntries(FACTOR_CODES.map((f, i) => [f, value(f, i)])) as FactorRecord<T>;
-
-/** DESIGN.md's Chinese norm table (upper raw bound of stens 1–9). */
-const CN_TABLE: FactorRecord<number[]> = {
-  A: [1, 3, 5, 6, 8, 11, 13, 14, 16],
-  B: [3, 4, 5, 6, 7, 8, 9, 10, 11],
-  C: [5, 7, 9, 11, 13, 16, 18, 20, 22],
-  E: [2, 4, 5, 7, 9, 12, 14, 16, 18],
-  F: [3, 4, 6, 7, 9, 12, 14, 16, 18],
-  G: [5, 7, 9, 10, 12, 14, 16, 17, 18],
-  H: [1, 2, 3, 6, 8, 11, 14, 16, 19],
-  I: [5, 6, 8, 9, 11, 13, 14, 16, 17],
-  L: [3, 5, 6, 8, 10, 12, 13, 15, 16],
-  M: [5, 7, 9, 11, 13, 15, 17, 19, 20],
-  N: [2, 3, 4, 6, 8, 10, 11, 13, 14],
-  O: [2, 4, 6, 8, 10, 12, 14, 16, 18],
-  Q1: [4, 5, 7, 8, 10, 12, 13, 14, 15],
-  Q2: [5, 7, 8, 10, 12, 14, 15, 17, 18],
-  Q3: [4, 6, 8, 10, 12, 14, 15, 17, 18],
-  Q4: [2, 4, 6, 8, 11, 14, 16, 19, 21],
-};
 
 /**
  * A local cut-off norm: the Chinese table one raw point higher, except A, which this (imagined)

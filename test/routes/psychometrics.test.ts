@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problem, type TestApp, testApp } from "../support/app";
 import { rowCounts } from "../support/db";
-import { FACTOR_CODES, type Stens, stens } from "./fixtures";
+import { CN_TABLE, FACTOR_CODES, type Stens, stens } from "./fixtures";
 
 type Factor = (typeof FACTOR_CODES)[number];
 type Derived = Record<"X1" | "X2" | "X3" | "X4" | "Y1" | "Y2" | "Y3" | "Y3Sten" | "Y4", number>;
@@ -29,25 +29,6 @@ function expectedDerived(s: Stens): Derived {
   };
 }
 
-/** DESIGN.md's Chinese 187-item norm: upper raw bound of stens 1–9 per factor. */
-const CN_TABLE: Record<Factor, number[]> = {
-  A: [1, 3, 5, 6, 8, 11, 13, 14, 16],
-  B: [3, 4, 5, 6, 7, 8, 9, 10, 11],
-  C: [5, 7, 9, 11, 13, 16, 18, 20, 22],
-  E: [2, 4, 5, 7, 9, 12, 14, 16, 18],
-  F: [3, 4, 6, 7, 9, 12, 14, 16, 18],
-  G: [5, 7, 9, 10, 12, 14, 16, 17, 18],
-  H: [1, 2, 3, 6, 8, 11, 14, 16, 19],
-  I: [5, 6, 8, 9, 11, 13, 14, 16, 17],
-  L: [3, 5, 6, 8, 10, 12, 13, 15, 16],
-  M: [5, 7, 9, 11, 13, 15, 17, 19, 20],
-  N: [2, 3, 4, 6, 8, 10, 11, 13, 14],
-  O: [2, 4, 6, 8, 10, 12, 14, 16, 18],
-  Q1: [4, 5, 7, 8, 10, 12, 13, 14, 15],
-  Q2: [5, 7, 8, 10, 12, 14, 15, 17, 18],
-  Q3: [4, 6, 8, 10, 12, 14, 15, 17, 18],
-  Q4: [2, 4, 6, 8, 11, 14, 16, 19, 21],
-};
 /** Items score 0/1/2 (B: 0/1): maxima 20 (A G I L N Q1 Q2 Q3), 13 (B), 26 (the rest). */
 const RAW_MAX: Record<Factor, number> = {
   A: 20,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoCity } from "../../db/seed/load";
 import { fixedClock, problem, type TestApp, testApp } from "../support/app";
 import { rowCounts } from "../support/db";
-import { createCadre, FACTOR_CODES, type Stens, stens } from "./fixtures";
+import { createCadre, FACTOR_CODES, GOOD_STENS, type Stens, stens } from "./fixtures";
 
 interface Text {
   zh: string;
@@ -56,25 +56,7 @@ interface StoredTeam {
   seats: { post: string; cadreId: string | null }[];
 }
 
-/** Within every post's ideal range of the shipped template (no knock-out: C and G well above 4). */
-const GOOD: Stens = stens(5, {
-  A: 6,
-  B: 8,
-  C: 8,
-  E: 6,
-  F: 6,
-  G: 8,
-  H: 7,
-  I: 5,
-  L: 4,
-  M: 5,
-  N: 5,
-  O: 3,
-  Q1: 6,
-  Q2: 5,
-  Q3: 8,
-  Q4: 3,
-});
+const GOOD: Stens = GOOD_STENS;
 
 /**
  * A small team of XJ01 that breaks no hard rule: the two avoidance posts are held by outsiders and

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoCity } from "../../db/seed/load";
 import { fixedClock, problem, type TestApp, testApp } from "../support/app";
 import { rowCounts } from "../support/db";
-import { type Stens, stens } from "./fixtures";
+import { GOOD_STENS, type Stens, stens } from "./fixtures";
 
 interface Profile {
   version: number;
@@ -33,24 +33,7 @@ interface Score {
   seats: { memberId: string | null; fit: number | null; costliest: { factor: string }[] }[];
 }
 
-const GOOD: Stens = stens(5, {
-  A: 6,
-  B: 8,
-  C: 8,
-  E: 6,
-  F: 6,
-  G: 8,
-  H: 7,
-  I: 5,
-  L: 4,
-  M: 5,
-  N: 5,
-  O: 3,
-  Q1: 6,
-  Q2: 5,
-  Q3: 8,
-  Q4: 3,
-});
+const GOOD: Stens = GOOD_STENS;
 
 /** A feasible team of XJ01 whose deputy head has served 12 years there: R5 (soft by default). */
 function r5Team(deputy: Stens = stens(5)) {
