@@ -12,13 +12,18 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { systemClock } from "../src/deps";
 import { NodeEnvSchema, parseEnv } from "../src/env";
+import { progressBar } from "../src/jobs/progress-bar";
+import { claimAndRun, defaultRunnerOptions } from "../src/jobs/runner";
+import { getJob } from "../src/jobs/view";
 import { ApiError } from "../src/lib/problem";
 import { type ImportIssue, type ImportSource, importAssessments } from "../src/services/imports";
+import { type RerankReport, rerankAfterImport } from "../src/services/rerank";
+import type { Db } from "./client";
 import { migrateDb, openNodeDb } from "./node";
 
 const USAGE =
   "usage: npm run import -- FILE [--dry-run] [--url DATABASE_URL] [--match-by name,birthYear] " +
-  "[--kind sten|raw] [--norm CODE] [--key IDEMPOTENCY_KEY]";
+  "[--kind sten|raw] [--norm CODE] [--key IDEMPOTENCY_KEY] [--no-rerank]";
 
 function usage(message: string): never {
   console.error(`banzi: ${message}\n${USAGE}`);
@@ -32,6 +37,7 @@ const options = {
   kind: { type: "string" },
   norm: { type: "string" },
   key: { type: "string" },
+  "no-rerank": { type: "boolean" },
 } as const;
 
 function parseCommandLine() {
@@ -68,6 +74,33 @@ if (values.kind !== undefined && values.kind !== "sten" && values.kind !== "raw"
 
 const source = readSource(file);
 
+/** Runs the import's re-rank job here, with a progress bar (unless a server on the same file took it first). */
+async function runRerank(
+  services: { db: Db; clock: typeof systemClock; newId: () => string },
+  jobId: string,
+) {
+  const bar = progressBar("re-rank");
+  const run = await claimAndRun(
+    services.db,
+    services,
+    {
+      ...defaultRunnerOptions,
+      runner: `cli-${services.newId()}`,
+      onProgress: (_id, done, total) => bar.update(done, total),
+    },
+    jobId,
+  );
+  bar.end();
+  if (!run)
+    return console.log(`banzi: re-rank job ${jobId} is being run by a server; see GET /v1/jobs/${jobId}`);
+  const job = await getJob(services.db, jobId);
+  if (job.status === "succeeded") console.log(`banzi: ${(job.result as RerankReport).summary.en}`);
+  else
+    console.error(
+      `banzi: re-rank job ${jobId} ${job.status}: ${job.error ?? ""} (npm run rerank repeats it)`,
+    );
+}
+
 const where = (issue: ImportIssue) =>
   `line ${issue.line}${issue.column === undefined ? "" : `, ${issue.column}`}: ${issue.message} [${issue.code}]`;
 
@@ -75,17 +108,16 @@ const env = parseEnv(NodeEnvSchema, { ...process.env, ...(values.url ? { DATABAS
 const { db, client } = openNodeDb(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
 try {
   await migrateDb(db);
-  const { status, summary } = await importAssessments(
-    { db, clock: systemClock, newId: () => crypto.randomUUID() },
-    source,
-    {
-      dryRun: values["dry-run"],
-      idempotencyKey: values.key,
-      matchBy: values["match-by"]?.split(",").map((k) => k.trim()),
-      kind: values.kind as "sten" | "raw" | undefined,
-      norm: values.norm,
-    },
-  );
+  const services = { db, clock: systemClock, newId: () => crypto.randomUUID() };
+  const { status, summary } = await importAssessments(services, source, {
+    // The re-rank job over the changed cadres is queued in the import's own transaction.
+    onImported: rerankAfterImport(services),
+    dryRun: values["dry-run"],
+    idempotencyKey: values.key,
+    matchBy: values["match-by"]?.split(",").map((k) => k.trim()),
+    kind: values.kind as "sten" | "raw" | undefined,
+    norm: values.norm,
+  });
   for (const issue of summary.errors) console.error(where(issue));
   if (summary.errorCount > summary.errors.length)
     console.error(`… and ${summary.errorCount - summary.errors.length} more`);
@@ -106,6 +138,9 @@ try {
       `banzi: imported ${summary.created} assessment(s) of ${summary.cadreIds.length} cadre(s) from ${file} ` +
         `as ${summary.id} (${counts})`,
     );
+    if (summary.jobId && !values["no-rerank"]) await runRerank(services, summary.jobId);
+    else if (summary.jobId)
+      console.log(`banzi: re-rank queued as job ${summary.jobId}; a running server will run it`);
   }
 } catch (error) {
   if (!(error instanceof ApiError)) throw error;
