@@ -1,0 +1,232 @@
+/**
+ * The one middleware in front of every route: who is asking (bearer token or session cookie), may
+ * they (the route's declared roles), are they within their rate, and — once the handler has
+ * answered — what goes into the audit trail.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { matchedRoutes } from "hono/route";
+import type { AppConfig } from "../deps";
+import { ApiError } from "../lib/problem";
+import type { AppEnv } from "../lib/router";
+import type { AuditOutcome, AuditSink, NewAuditEvent } from "../services/audit";
+import type { Credentials } from "./credentials";
+import { constantTimeEqual, sha256Hex } from "./crypto";
+import type { RateLimiter } from "./rate-limit";
+import type { Principal } from "./roles";
+import { allows, policyFor, type RoutePolicy } from "./route-roles";
+
+export const SESSION_COOKIE = "banzi_session";
+export const CSRF_HEADER = "x-csrf-token";
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** What a request contributes to the audit trail besides its route's own event. */
+export interface AuditContext {
+  /** Events a handler adds (e.g. the stored cadres a score read). */
+  extra: Omit<NewAuditEvent, "at" | "actorId" | "actorRole" | "requestId" | "outcome">[];
+  /** The object the handler answered with (its ids go into the event). */
+  answered?: unknown;
+  /** Writes queued events now (the auditor's read sees everything recorded so far). */
+  flush(): Promise<void>;
+}
+
+export interface GuardOptions {
+  config: AppConfig;
+  credentials: Credentials;
+  audit: AuditSink;
+  /** The rate limiter for this request, if any (Node: token buckets; worker: the binding). */
+  rateLimiter: (c: Context) => RateLimiter | undefined;
+  now: () => Date;
+}
+
+/** `/v1/cadres/:id` (Hono) → `/v1/cadres/{id}` (OpenAPI). */
+export function openApiPath(honoPath: string): string {
+  return honoPath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
+}
+
+/** The OpenAPI path of the route that will answer, if any route matches. */
+function routeOf(c: Context): string | undefined {
+  for (const route of matchedRoutes(c)) if (route.method !== "ALL") return openApiPath(route.path);
+  return undefined;
+}
+
+/** The values of `{…}` segments of `template` in `path`. */
+export function pathParams(template: string, path: string): string[] {
+  const t = template.split("/");
+  const p = path.split("/");
+  const values: string[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (t[i]?.startsWith("{")) {
+      try {
+        values.push(decodeURIComponent(p[i] ?? ""));
+      } catch {
+        values.push(p[i] ?? "");
+      }
+    }
+  }
+  return values;
+}
+
+function idsOf(value: unknown): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  const one = (v: unknown): string | undefined => {
+    if (typeof v !== "object" || v === null) return undefined;
+    const o = v as Record<string, unknown>;
+    const id = o.id ?? o.code ?? o.version;
+    return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
+  };
+  const items = (value as { items?: unknown }).items;
+  if (Array.isArray(items)) return items.map(one).filter((id): id is string => id !== undefined);
+  const id = one(value);
+  return id === undefined ? [] : [id];
+}
+
+function outcomeOf(status: number): AuditOutcome {
+  if (status === 401 || status === 403 || status === 429) return "denied";
+  if (status < 400) return "success";
+  return status < 500 ? "failed" : "error";
+}
+
+function bodyFields(c: Context): string[] {
+  try {
+    const body = (c.req as unknown as { valid(target: string): unknown }).valid("json");
+    return body && typeof body === "object" && !Array.isArray(body) ? Object.keys(body) : [];
+  } catch {
+    return [];
+  }
+}
+
+const forbidden = (detail: string) => new ApiError("forbidden", detail);
+
+async function authenticate(c: Context, options: GuardOptions): Promise<Principal | undefined> {
+  const db = c.get("services").db;
+  const header = c.req.header("authorization");
+  if (header !== undefined) {
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+    if (!match?.[1])
+      throw new ApiError("unauthorized", "Send the token as 'Authorization: Bearer <token>'.", {
+        headers: { "www-authenticate": 'Bearer realm="banzi"' },
+      });
+    return options.credentials.fromBearer(db, match[1], options.now());
+  }
+  const cookie = getCookie(c, SESSION_COOKIE);
+  if (!cookie) return undefined;
+  const principal = await options.credentials.fromSession(db, cookie, options.now());
+  if (!SAFE_METHODS.has(c.req.method)) {
+    // A cookie travels with any request the browser makes; only our page can read the CSRF token.
+    const origin = c.req.header("origin");
+    if (origin !== undefined && origin !== new URL(c.req.url).origin)
+      throw forbidden("The request comes from another origin.");
+    const csrf = c.req.header(CSRF_HEADER);
+    if (!csrf || !principal.csrfSha256 || !constantTimeEqual(principal.csrfSha256, await sha256Hex(csrf)))
+      throw forbidden(`A request with a session cookie must carry the ${CSRF_HEADER} header given at login.`);
+  }
+  return principal;
+}
+
+/**
+ * Authenticates, authorises and rate-limits every request to a route, and records its audit
+ * events afterwards. Requests that match no route pass through (404, static files).
+ */
+export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
+  const { config } = options;
+  return async (c, next) => {
+    const path = routeOf(c);
+    const policy: RoutePolicy | undefined = path
+      ? (policyFor(c.req.method, path) ?? { roles: ["admin"] })
+      : undefined;
+    const audit: AuditContext = { extra: [], flush: () => options.audit.flush() };
+    c.set("audit", audit);
+    if (!path || !policy) return next();
+    if (policy.roles === "public" && !policy.audit) return next();
+
+    let principal: Principal | undefined;
+    let presented = false;
+    try {
+      presented = c.req.header("authorization") !== undefined || getCookie(c, SESSION_COOKIE) !== undefined;
+      // The login route ignores whatever credentials come with it (a stale cookie must not block it).
+      principal = policy.roles === "public" ? undefined : await authenticate(c, options);
+      if (!allows(policy, principal?.role, config.publicDocs)) {
+        if (!principal)
+          throw new ApiError("unauthorized", "This route needs a token: 'Authorization: Bearer <token>'.", {
+            headers: { "www-authenticate": 'Bearer realm="banzi"' },
+          });
+        throw forbidden(`The ${principal.role} role may not ${c.req.method} ${path}.`);
+      }
+      if (principal) {
+        c.set("auth", principal);
+        const limiter = options.rateLimiter(c);
+        if (limiter && !(await limiter(principal.tokenId)))
+          throw new ApiError("rate_limited", "Too many requests with this token; slow down.", {
+            headers: { "retry-after": "1" },
+          });
+      }
+    } catch (error) {
+      if (error instanceof ApiError && (policy.audit || presented))
+        await record(c, options, policy, path, error.status, principal);
+      throw error;
+    }
+
+    if (policy.audit) {
+      // The handler's answer names the objects read or made; kept before it is serialised.
+      const json = c.json.bind(c);
+      c.json = ((object: unknown, ...rest: unknown[]) => {
+        audit.answered = object;
+        return (json as (...args: unknown[]) => Response)(object, ...rest);
+      }) as typeof c.json;
+    }
+    await next();
+    if (policy.audit || audit.extra.length > 0)
+      await record(c, options, policy, path, c.res.status, c.get("auth") ?? principal);
+  };
+}
+
+async function record(
+  c: Context<AppEnv>,
+  options: GuardOptions,
+  policy: RoutePolicy,
+  path: string,
+  status: number,
+  principal: Principal | undefined,
+): Promise<void> {
+  const audit = c.get("audit");
+  const base = {
+    at: options.now().toISOString(),
+    actorId: principal?.tokenId ?? null,
+    actorRole: principal?.role ?? null,
+    requestId: c.get("requestId") ?? null,
+    outcome: outcomeOf(status),
+  };
+  const events: NewAuditEvent[] = [];
+  if (policy.audit || base.outcome === "denied") {
+    const spec = policy.audit;
+    const ids = pathParams(path, c.req.path);
+    if (status < 400) for (const id of idsOf(audit?.answered)) if (!ids.includes(id)) ids.push(id);
+    const fields = spec?.fields === "body" ? bodyFields(c) : spec?.fields ? [...spec.fields] : null;
+    events.push({
+      ...base,
+      action: spec?.action ?? methodAction(c.req.method),
+      objectType: spec?.objectType ?? path,
+      objectIds: ids,
+      fields,
+    });
+  }
+  if (status < 400) for (const e of audit?.extra ?? []) events.push({ ...base, ...e });
+  if (events.length === 0) return;
+  try {
+    await options.audit.write(c.get("services").db, events);
+  } catch (error) {
+    // The answer stands; the failure is logged without values (see describeForLog).
+    console.error(`[${c.get("requestId") ?? "-"}] audit write failed: ${(error as Error)?.name ?? "Error"}`);
+  }
+}
+
+function methodAction(method: string) {
+  return method === "GET" || method === "HEAD"
+    ? "read"
+    : method === "POST"
+      ? "create"
+      : method === "DELETE"
+        ? "delete"
+        : "update";
+}

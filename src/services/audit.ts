@@ -1,0 +1,145 @@
+/**
+ * The audit trail: who read or changed what, when, from which request, with what outcome — never
+ * the personal values themselves (ids and field names only). Append-only: the table refuses UPDATE
+ * and DELETE (db/migrations/0005_audit_append_only.sql) and no route edits it.
+ */
+import type { Client } from "@libsql/client";
+import { and, asc, gt, gte, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { auditEvents } from "../../db/schema";
+import type { RequestServices } from "../deps";
+import { decodeCursor, toPage } from "../lib/pagination";
+
+export type AuditOutcome = "success" | "denied" | "failed" | "error";
+export type NewAuditEvent = Omit<typeof auditEvents.$inferInsert, "id">;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/** Where a request's events go: written at once, or queued and written in batches. */
+export interface AuditSink {
+  write(db: Db, events: NewAuditEvent[]): Promise<void> | void;
+  /** Writes whatever is queued (before the log is read, and at shutdown). */
+  flush(): Promise<void>;
+}
+
+const INSERT = `insert into audit_events
+  (at, actor_id, actor_role, action, object_type, object_ids, fields, request_id, outcome)
+  select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8
+  from json_each(?)`;
+
+// Every Db here is made by drizzle() over a libSQL client, which it keeps as `$client`.
+const clientOf = (db: Db) => (db as unknown as { $client: Pick<Client, "execute"> }).$client;
+
+/**
+ * Inserts events with one statement whatever their number: the rows travel as one JSON array that
+ * SQLite unpacks (`json_each`). Building a multi-row insert through drizzle's query builder costs
+ * several times the CPU, which a busy server pays on its one thread.
+ */
+export async function insertAuditEvents(db: Db, events: readonly NewAuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((e) => [
+    e.at,
+    e.actorId ?? null,
+    e.actorRole ?? null,
+    e.action,
+    e.objectType,
+    JSON.stringify(e.objectIds),
+    e.fields == null ? null : JSON.stringify(e.fields),
+    e.requestId ?? null,
+    e.outcome,
+  ]);
+  await clientOf(db).execute({ sql: INSERT, args: [JSON.stringify(rows)] });
+}
+
+/** Writes each request's events before its answer leaves (tests, the worker). */
+export const immediateAudit: AuditSink = {
+  write: (db, events) => insertAuditEvents(db, events),
+  flush: async () => {},
+};
+
+/**
+ * Queues events and writes them in one insert every `intervalMs` (or once `maxQueued` are
+ * waiting), so a busy server pays one write per batch rather than one per request. Events still
+ * queued when the process dies unexpectedly are lost (at most `intervalMs` worth); `close()` on
+ * shutdown writes them. Order is kept: the queue is written by one flush at a time.
+ */
+export class AuditQueue implements AuditSink {
+  private queued: NewAuditEvent[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { intervalMs: number; maxQueued: number; onError(error: unknown): void } = {
+      intervalMs: 1000,
+      maxQueued: 5000,
+      onError: () => {},
+    },
+  ) {}
+
+  write(_db: Db, events: NewAuditEvent[]): void {
+    for (const e of events) this.queued.push(e);
+    if (this.queued.length >= this.options.maxQueued) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.intervalMs);
+      (this.timer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queued;
+    this.queued = [];
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await insertAuditEvents(this.db, batch);
+      } catch (error) {
+        this.options.onError(error);
+      }
+    });
+    return this.flushing;
+  }
+
+  close(): Promise<void> {
+    return this.flush();
+  }
+}
+
+export interface AuditQuery {
+  actor?: string | undefined;
+  action?: string | undefined;
+  objectType?: string | undefined;
+  objectId?: string | undefined;
+  outcome?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** Events oldest first, filtered; `from` inclusive, `to` exclusive. */
+export async function listAuditEvents({ db }: Pick<RequestServices, "db">, query: AuditQuery) {
+  const where: SQL[] = [];
+  if (query.actor) where.push(sql`${auditEvents.actorId} = ${query.actor}`);
+  if (query.action) where.push(sql`${auditEvents.action} = ${query.action}`);
+  if (query.objectType) where.push(sql`${auditEvents.objectType} = ${query.objectType}`);
+  if (query.outcome) where.push(sql`${auditEvents.outcome} = ${query.outcome}`);
+  if (query.objectId)
+    where.push(
+      sql`exists (select 1 from json_each(${auditEvents.objectIds}) where value = ${query.objectId})`,
+    );
+  if (query.from) where.push(gte(auditEvents.at, query.from));
+  if (query.to) where.push(sql`${auditEvents.at} < ${query.to}`);
+  if (query.cursor) {
+    const [after] = decodeCursor(query.cursor, 1);
+    where.push(gt(auditEvents.id, Number(after)));
+  }
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(asc(auditEvents.id))
+    .limit(query.limit + 1);
+  return toPage(rows as (AuditEvent & { outcome: AuditOutcome })[], query.limit, (row) => [row.id]);
+}
