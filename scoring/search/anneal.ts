@@ -8,11 +8,13 @@
  * Simulated annealing: Kirkpatrick, Gelatt & Vecchi, "Optimization by simulated annealing",
  * Science 220(4598):671–680, 1983 (geometric cooling; restarts from the linear-assignment starts,
  * one per signature first, then from perturbed elite teams).
+ *
+ * Both are generators that yield every `PULSE` iterations (`meter.ts`); `finish` runs them at once.
  */
 import { type Breakdown, TeamState } from "../evaluate";
 import type { Rng } from "../random";
 import type { Elite } from "./elite";
-import type { Meter } from "./meter";
+import type { Meter, Steps } from "./meter";
 import type { SearchSpace } from "./space";
 import { objective } from "./starts";
 
@@ -37,7 +39,7 @@ const STALL = 8;
  * from `starts` (see `starts.ts`), then from perturbed elite teams. Every feasible team tried is
  * offered to `elite`.
  */
-export function anneal(
+export function* anneal(
   space: SearchSpace,
   elite: Elite,
   meter: Meter,
@@ -45,7 +47,8 @@ export function anneal(
   lists: readonly Int32Array[],
   starts: readonly Int32Array[],
   until: number,
-): void {
+): Steps<void> {
+  const pulse = meter.pulse();
   const { open } = space;
   if (open.length === 0 || starts.length === 0) return;
   const restartLength = RESTART_BASE + RESTART_PER_SEAT * open.length;
@@ -60,6 +63,7 @@ export function anneal(
     elite.offer(state.team, state.current.score, state.current.feasible);
     for (let step = 0; step < restartLength; step++) {
       if (meter.tick() || meter.spent >= until) return;
+      if (meter.used >= pulse.next) yield* pulse.yield();
       const temperature = T_START * (T_END / T_START) ** (step / restartLength);
       const s = open[rng.int(open.length)] as number;
       let other = -1;
@@ -128,13 +132,14 @@ function perturb(space: SearchSpace, rng: Rng, lists: readonly Int32Array[], tea
  * one swap away from a listed team is tried, until no listed team is left unexpanded. Returns true
  * when closed before the meter's share `until` was reached.
  */
-export function polish(
+export function* polish(
   space: SearchSpace,
   elite: Elite,
   meter: Meter,
   lists: readonly Int32Array[],
   until: number,
-): boolean {
+): Steps<boolean> {
+  const pulse = meter.pulse();
   const expanded = new Set<string>();
   const scratch = new Int32Array(space.nSeats);
   const { open, base } = space;
@@ -153,6 +158,7 @@ export function polish(
       elite.offer(scratch, trial.score, true);
     };
     for (const s of open) {
+      if (meter.used >= pulse.next) yield* pulse.yield();
       for (const c of lists[s] as Int32Array) {
         if (meter.tick() || meter.spent >= until) return false;
         const seat = state.seatOfCandidate(c);

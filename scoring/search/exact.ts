@@ -21,7 +21,7 @@ import { emptyBreakdown } from "../evaluate";
 import { Bounder } from "./bound";
 import type { Elite } from "./elite";
 import type { Needs } from "./linear-bound";
-import type { Meter } from "./meter";
+import { finish, type Meter, type Steps } from "./meter";
 import { Partial } from "./partial";
 import type { SearchSpace } from "./space";
 
@@ -86,6 +86,12 @@ export interface BranchOptions {
   until?: number;
   /** A second pool that is offered every complete team too. */
   also?: Elite;
+  /**
+   * A `Bounder` built for a space with the same preparation and eligible lists whose open seats
+   * include this one's (its potential is then over a superset of candidates: still admissible).
+   * Lets many small runs (`pairs.ts`) share one instead of building one each.
+   */
+  bounder?: Bounder;
 }
 
 /** Runs branch and bound, feeding every complete team it evaluates to `elite`. */
@@ -93,12 +99,24 @@ export function branchAndBound(
   space: SearchSpace,
   elite: Elite,
   meter: Meter,
-  { until = 1, also }: BranchOptions = {},
+  options: BranchOptions = {},
 ): ExactResult {
+  return finish(branchAndBoundSteps(space, elite, meter, options));
+}
+
+/**
+ * `branchAndBound` as a generator that yields every `PULSE` iterations (see `meter.ts`), so that a
+ * caller may give the event loop a turn; the search does not depend on when it is resumed.
+ */
+export function* branchAndBoundSteps(
+  space: SearchSpace,
+  elite: Elite,
+  meter: Meter,
+  { until = 1, also, bounder = new Bounder(space) }: BranchOptions = {},
+): Steps<ExactResult> {
   const tick = () => meter.tick() || meter.spent >= until;
   const order = seatOrder(space);
   const partial = new Partial(space);
-  const bounder = new Bounder(space);
   const linear = bounder.linear;
   const tables = Array.from(order, () => new Float64Array(linear.size));
   const needsAt: Needs[] = Array.from(order, () => ({ R: 0, Q: 0, L: 0 }));
@@ -136,12 +154,14 @@ export function branchAndBound(
     return true;
   };
 
-  const visit = (level: number, parentBound: number): void => {
+  const pulse = meter.pulse();
+  function* visit(level: number, parentBound: number): Steps<void> {
     if (level === order.length) {
       const b = space.evaluator.evaluate(team, leaf);
       elite.offer(team, b.score, b.feasible);
       also?.offer(team, b.score, b.feasible);
       if (tick()) aborted = true;
+      else if (meter.used >= pulse.next) yield* pulse.yield();
       return;
     }
     const s = order[level] as number;
@@ -218,7 +238,7 @@ export function branchAndBound(
         partial.unassign(s);
         continue;
       }
-      visit(level + 1, tight);
+      yield* visit(level + 1, tight);
       partial.unassign(s);
       if (aborted) {
         // This child's subtree is partly unexplored and the later children not at all: they are
@@ -227,7 +247,7 @@ export function branchAndBound(
         return;
       }
     }
-  };
-  visit(0, rootBound(space));
+  }
+  yield* visit(0, Math.max(0, bounder.total(partial, space.open)));
   return { complete: !aborted, prunedBound, remainingBound };
 }

@@ -10,7 +10,8 @@
  * ```
  */
 export { compareSuggestions, type SuggestionComparison } from "./compare";
+export { finish, PULSE, type Steps } from "./meter";
 export { robustness } from "./robustness";
 export { prepareSearch, type SearchSpace } from "./space";
-export { resolveOptions, spaceSize, suggest, suggestIn } from "./suggest";
+export { resolveOptions, spaceSize, suggest, suggestIn, suggestSteps } from "./suggest";
 export * from "./types";

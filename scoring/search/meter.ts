@@ -7,6 +7,25 @@ import type { Budget } from "./types";
 
 const CLOCK_EVERY = 1024;
 
+/**
+ * Iterations between two yields of a search run in slices (a few tens of milliseconds): the
+ * `…Steps` generators yield the share of the budget spent (0–1) this often, so that a caller can
+ * report progress and give the event loop a turn; what they compute does not depend on when they
+ * are resumed.
+ */
+export const PULSE = 16_384;
+
+/** A search that yields the budget's spent share (0–1) between slices and returns `T`. */
+export type Steps<T> = Generator<number, T, void>;
+
+/** Runs a search in slices to its end at once (the synchronous form). */
+export function finish<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 export class Meter {
   used = 0;
   private readonly start: number;
@@ -54,5 +73,22 @@ export class Meter {
 
   get exhausted(): boolean {
     return this.out;
+  }
+
+  /**
+   * A pulse for a search in slices: `yield* pulse.yield()` once `used` reaches `pulse.next` yields
+   * once and sets the next. Searches nested in one another may each hold their own.
+   */
+  pulse(): { next: number; yield: () => Steps<void> } {
+    const meter = this;
+    const pulse = {
+      next: meter.used + PULSE,
+      *yield(): Steps<void> {
+        if (meter.used < pulse.next) return;
+        pulse.next = meter.used + PULSE;
+        yield Math.min(1, meter.spent);
+      },
+    };
+    return pulse;
   }
 }

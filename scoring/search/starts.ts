@@ -108,7 +108,7 @@ export function startTeams(space: SearchSpace, lists: readonly Int32Array[], eli
  * Which side of each step of the score a team is on: R11's share of moves met or not, a leader who
  * stays or not, R10 met or not. Teams on different sides are separated by several seats at once.
  */
-function signatureOf(space: SearchSpace, team: Int32Array): number {
+export function signatureOf(space: SearchSpace, team: Int32Array): number {
   const { prep, nSeats, localish } = space;
   let moved = 0;
   let locals = 0;

@@ -5,10 +5,11 @@
  * 2. Starting teams from linear assignments (`starts.ts`) enter the elite pool.
  * 3. Small spaces (at most `exactLimit` assignments) then close the pool's neighbourhoods briefly
  *    and go to branch and bound. Larger ones first get, within shares of the budget: simulated
- *    annealing (`anneal.ts`); branch and bound for the best team alone over short lists, then
- *    over everything (one team's threshold prunes far more than the M-th's, and this finds the
- *    teams that need several seats changed at once, which annealing misses); and the closing of
- *    the pool's neighbourhoods (so that the runners-up are right too).
+ *    annealing (`anneal.ts`); exact two-seat descent (`pairs.ts`) from the best team and from the
+ *    starts of basins not yet reached; branch and bound for the best team alone over short lists,
+ *    then over everything (one team's threshold prunes far more than the M-th's; these two find
+ *    the teams that need several seats changed at once, which annealing misses); and the closing
+ *    of the pool's neighbourhoods (so that the runners-up are right too).
  * 4. Branch and bound for the top-M (`exact.ts`) searches the whole space with what is left. If it
  *    finishes, the pool is the proven top-M (`status: "optimal"`); if not, it is the best found
  *    (`status: "budget"`) and `bound` says how much better any unseen team could be.
@@ -18,11 +19,12 @@
 import { createRng } from "../random";
 import { anneal, polish } from "./anneal";
 import { Elite } from "./elite";
-import { branchAndBound, rootBound } from "./exact";
-import { Meter } from "./meter";
+import { branchAndBoundSteps, rootBound } from "./exact";
+import { finish, Meter, type Steps } from "./meter";
+import { pairDescentSteps } from "./pairs";
 import { infeasibility } from "./reasons";
 import { prepareSearch, type SearchSpace } from "./space";
-import { restrictedSpace, shortLists, startTeams } from "./starts";
+import { restrictedSpace, shortLists, signatureOf, startTeams } from "./starts";
 import {
   type Budget,
   defaultOptions,
@@ -34,16 +36,50 @@ import {
 
 /**
  * Shares of the budget (spent so far) by which the phases for large spaces end at the latest:
- * annealing (which also stops when it stalls), branch and bound for #1 over short lists, then over
- * everything, closing the neighbourhoods; branch and bound for the top-M gets the rest. Chosen on
- * 12 instances of 9 vacancies × 1,000 candidates (see bench.ts): at 40,000–60,000 iterations #1
- * was the proven optimum on 21–23 of 24 runs, against 18–20 with annealing alone.
+ * annealing (which also stops when it stalls), two-seat descent, branch and bound for #1 over short
+ * lists, then over everything, closing the neighbourhoods; branch and bound for the top-M gets the
+ * rest. Chosen on instances of 9 vacancies × 1,000 candidates (`bench/suggest.ts`'s generator),
+ * against the proven optimum: with a 30 ms search, #1 was optimal on 28 of seeds 1–30 and 29 of
+ * seeds 31–60 (the latter not used to choose), against 25 and 26 without the two-seat descent;
+ * at 60,000 iterations on 30 and 29 (before: 28 and 29).
  */
-const PHASES = { anneal: 0.35, narrow: 0.7, probe: 0.9, polish: 1 };
-/** Short-list size per vacancy for the narrow branch and bound. */
+const PHASES = { anneal: 0.25, pairs: 0.6, narrow: 0.75, probe: 0.9, polish: 1 };
+/** Short-list size per vacancy for the narrow branch and bound; for the two-seat descent. */
 const NARROW_LIST = 12;
+const PAIR_LIST = 24;
 /** Share of the budget the quick start of small spaces may use at most. */
 const QUICK_SHARE = 0.1;
+
+/**
+ * Exact two-seat descent (`pairs.ts`, over short lists of `PAIR_LIST`) from the elite's best team,
+ * then from each start whose signature (`signatureOf`: which side of R10, R11's share and R11's
+ * leaders it is on) no descent has reached yet — the basins annealing had no time for — until the
+ * meter's share `until`. Everything found is offered to `elite`.
+ */
+function* intensify(
+  full: SearchSpace,
+  elite: Elite,
+  meter: Meter,
+  starts: readonly Int32Array[],
+  until: number,
+): Steps<void> {
+  const space = restrictedSpace(full, shortLists(full, PAIR_LIST));
+  const seen = new Set<number>();
+  const first = elite.entries[0];
+  if (first) {
+    seen.add(signatureOf(space, first.team));
+    const reached = yield* pairDescentSteps(space, elite, meter, first.team, first.score, until);
+    seen.add(signatureOf(space, reached.team));
+  }
+  for (const start of starts) {
+    if (meter.exhausted || meter.spent >= until) return;
+    if (seen.has(signatureOf(space, start))) continue;
+    const b = space.evaluator.evaluate(start);
+    if (!b.feasible) continue;
+    const reached = yield* pairDescentSteps(space, elite, meter, start, b.score, until);
+    seen.add(signatureOf(space, reached.team));
+  }
+}
 
 /** A pool of one holding the elite's best team (for branch and bound on #1 alone). */
 function bestOf(space: SearchSpace, elite: Elite): Elite {
@@ -137,8 +173,8 @@ export function heuristicIn(space: SearchSpace, options: Partial<SuggestOptions>
   const { reasons, meter, elite, lists, starts, rng } = begin(space, options);
   if (reasons.length > 0)
     return { status: "infeasible", method: "exact", suggestions: [], evaluated: 0, reasons };
-  anneal(space, elite, meter, rng, lists, starts, 1);
-  polish(space, elite, meter, lists, 1);
+  finish(anneal(space, elite, meter, rng, lists, starts, 1));
+  finish(polish(space, elite, meter, lists, 1));
   return {
     status: "budget",
     method: "heuristic",
@@ -150,22 +186,43 @@ export function heuristicIn(space: SearchSpace, options: Partial<SuggestOptions>
 
 /** `suggest` over a space already built by `prepareSearch` (to share it with `compareSuggestions`). */
 export function suggestIn(space: SearchSpace, options: Partial<SuggestOptions> = {}): SuggestOutcome {
+  return finish(suggestSteps(space, options));
+}
+
+/**
+ * `suggestIn` in slices: a generator that yields every `PULSE` iterations (`meter.ts`) and returns
+ * the outcome, so that a caller that must not block (a job on a server's event loop) can give the
+ * event loop a turn between slices. What it returns does not depend on when it is resumed.
+ *
+ * @example
+ * ```ts
+ * const steps = suggestSteps(space, { top: 5, budget: { iterations: 5_000_000 } });
+ * let step = steps.next();
+ * for (; !step.done; step = steps.next()) await nextTurn();
+ * step.value.status; // "optimal"
+ * ```
+ */
+export function* suggestSteps(
+  space: SearchSpace,
+  options: Partial<SuggestOptions> = {},
+): Steps<SuggestOutcome> {
   const { exactLimit } = resolveOptions(options);
   const { reasons, meter, elite, lists, starts, rng } = begin(space, options);
   if (reasons.length > 0)
     return { status: "infeasible", method: "exact", suggestions: [], evaluated: 0, reasons };
   if (starts.length > 0) {
     if (spaceSize(space) > exactLimit) {
-      anneal(space, elite, meter, rng, lists, starts, PHASES.anneal);
+      yield* anneal(space, elite, meter, rng, lists, starts, PHASES.anneal);
+      yield* intensify(space, elite, meter, starts, PHASES.pairs);
       // Branch and bound for the best team alone — first over short lists, then over all — its
       // finds also offered to the top-M pool.
       const narrow = restrictedSpace(space, shortLists(space, NARROW_LIST));
-      branchAndBound(narrow, bestOf(narrow, elite), meter, { until: PHASES.narrow, also: elite });
-      branchAndBound(space, bestOf(space, elite), meter, { until: PHASES.probe, also: elite });
-      polish(space, elite, meter, lists, PHASES.polish);
-    } else polish(space, elite, meter, lists, QUICK_SHARE);
+      yield* branchAndBoundSteps(narrow, bestOf(narrow, elite), meter, { until: PHASES.narrow, also: elite });
+      yield* branchAndBoundSteps(space, bestOf(space, elite), meter, { until: PHASES.probe, also: elite });
+      yield* polish(space, elite, meter, lists, PHASES.polish);
+    } else yield* polish(space, elite, meter, lists, QUICK_SHARE);
   }
-  const exact = branchAndBound(space, elite, meter);
+  const exact = yield* branchAndBoundSteps(space, elite, meter);
   const suggestions = listed(space, elite);
   const unlisted = Math.max(exact.prunedBound, elite.bestRejected);
   if (exact.complete) {

@@ -67,6 +67,14 @@ const SuggestionRequest = z
     robustnessSamples: z.number().int().min(0).max(200).optional().openapi({
       description: "Worlds resampled with ±1 sten measurement error (default 20; 0 leaves robustness out).",
     }),
+    async: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          "Run as a job: `202` with the request's id, whose ranking `GET /v1/suggestions/{id}` shows when done. " +
+          "A budget of more than 2,000 ms or 1,500,000 iterations runs as a job anyway.",
+      }),
   })
   .refine((r) => (r.teamId === undefined) !== (r.team === undefined), {
     message: "give teamId or team, exactly one",
@@ -103,7 +111,19 @@ const SuggestionResultSchema = z
         ),
       }),
     ),
-    reasons: z.array(z.object({ rule: z.string(), message: TextSchema }).passthrough()),
+    reasons: z.array(
+      z
+        .object({
+          rule: z
+            .enum(["R1", "R2", "R4", "R5", "R6", "R7", "R10", "R11", "R12", "KO", "pool", "combination"])
+            .openapi({
+              description:
+                "A cadre rule; `pool` when the candidates are too few; `combination` when no single rule is to blame.",
+            }),
+          message: TextSchema,
+        })
+        .passthrough(),
+    ),
     comparison: z
       .object({ scoreDelta: z.number(), summary: TextSchema })
       .passthrough()
@@ -124,6 +144,23 @@ const SuggestionResultSchema = z
   })
   .openapi("SuggestionResult");
 
+const SuggestionAccepted = z
+  .object({ id: z.string(), jobId: z.string(), status: z.literal("queued") })
+  .openapi("SuggestionAccepted");
+
+const SuggestionPending = z
+  .object({
+    id: z.string(),
+    jobId: z.string(),
+    status: z.enum(["queued", "running", "failed"]),
+    progress: z.object({ done: z.number().int(), total: z.number().int() }),
+    error: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .openapi("SuggestionPending", {
+    description: "A request running as a job that has not stored its ranking yet (or whose job failed).",
+  });
+
 export const suggestionRoutes = createRouter()
   .openapi(
     createRoute({
@@ -133,23 +170,35 @@ export const suggestionRoutes = createRouter()
       summary: "Suggest who should fill a team's vacancies: top-M distinct feasible teams",
       description:
         "Exact (branch and bound) where it can be proven, `status: optimal`; otherwise the best found within the budget, " +
-        "`status: budget`; `status: infeasible` with reasons when no team satisfies the hard rules. Never suggests an infeasible team.",
+        "`status: budget`; `status: infeasible` with reasons when no team satisfies the hard rules. Never suggests an infeasible team. " +
+        "With `async: true`, or a budget longer than a request should wait, the request is checked at once and runs as a job " +
+        "(kind `suggestion`): `202` with its id; the job stores the same ranking the direct answer would have given.",
       request: { body: jsonBody(SuggestionRequest) },
       responses: {
         201: jsonContent(SuggestionResultSchema, "Stored with its first ranking"),
+        202: jsonContent(SuggestionAccepted, "Queued as a job; the id is the request's and the job's"),
         ...problemResponses(400, 404, 413, 415, 422),
       },
     }),
-    async (c) => c.json(await suggestions.createSuggestions(c.var.services, c.req.valid("json")), 201),
+    async (c) => {
+      const answer = await suggestions.postSuggestions(c.var.services, c.req.valid("json"));
+      return answer.queued ? c.json(answer.accepted, 202) : c.json(answer.result, 201);
+    },
   )
   .openapi(
     createRoute({
       method: "get",
       path: "/v1/suggestions/{id}",
       tags,
-      summary: "A stored suggestion request's current ranking",
+      summary: "A stored suggestion request's current ranking (or, while it runs as a job, the job's status)",
       request: { params: IdParams },
-      responses: { 200: jsonContent(SuggestionResultSchema, "The ranking"), ...problemResponses(404, 422) },
+      responses: {
+        200: jsonContent(
+          z.union([SuggestionResultSchema, SuggestionPending]),
+          "The ranking; for a request running as a job, `status: queued | running` (or `failed`) until it is stored",
+        ),
+        ...problemResponses(404, 422),
+      },
     }),
     async (c) => c.json(await suggestions.getSuggestions(c.var.services, c.req.valid("param").id), 200),
   )
@@ -158,7 +207,7 @@ export const suggestionRoutes = createRouter()
       method: "get",
       path: "/v1/suggestions/{id}/history",
       tags,
-      summary: "Every ranking of a stored request, newest first",
+      summary: "Every ranking of a stored request, newest first, with what changed between versions",
       request: { params: IdParams },
       responses: {
         200: jsonContent(
@@ -168,6 +217,26 @@ export const suggestionRoutes = createRouter()
                 version: z.number().int(),
                 status: z.string(),
                 profileVersion: z.number().int().nullable(),
+                jobId: z.string().nullable().openapi({
+                  description: "The re-rank job that stored this version (null: the request itself).",
+                }),
+                diff: z
+                  .object({
+                    fromVersion: z.number().int(),
+                    toVersion: z.number().int(),
+                    moves: z.array(z.object({}).passthrough()),
+                    entrants: z.array(z.object({}).passthrough()),
+                    leavers: z.array(z.object({}).passthrough()),
+                    largest: z.array(z.object({ text: TextSchema }).passthrough()),
+                    summary: TextSchema,
+                  })
+                  .passthrough()
+                  .nullable()
+                  .openapi({
+                    description:
+                      "What changed from the previous version: rank moves, entrants, leavers, score deltas and the " +
+                      "factors behind the largest changes, in Chinese and English (null for version 1).",
+                  }),
                 createdAt: z.string(),
                 ranking: z.array(
                   z.object({

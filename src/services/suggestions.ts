@@ -1,20 +1,29 @@
-import { writeTransaction } from "../../db/client";
+import { type DbOrTx, writeTransaction } from "../../db/client";
+import { diffsOfRequest } from "../../db/queries/rerank";
 import * as q from "../../db/queries/suggestions";
 import type { RANKS } from "../../db/schema";
 import { seatViolations, teamViolations } from "../../scoring/rules";
 import { scoreTeamSummary, type TeamScoreSummary } from "../../scoring/score-team";
 import {
   compareSuggestions,
+  finish,
   prepareSearch,
   robustness,
+  type SearchSpace,
+  type Steps,
   type SuggestionComparison,
-  suggestIn,
+  suggestSteps,
 } from "../../scoring/search";
 import type { SearchSeat, SuggestOutcome } from "../../scoring/search/types";
 import type { Member, ScoringProfile, Team } from "../../scoring/types";
 import type { RequestServices } from "../deps";
+import { enqueueJob } from "../jobs/enqueue";
+import type { JobHandler } from "../jobs/types";
+import { getJob, type JobView } from "../jobs/view";
 import { ApiError, type FieldError, notFound } from "../lib/problem";
-import { loadMembers } from "./members";
+import { nextTurn } from "./exchange-plans";
+import { loadMembersCached, type MemberLookup } from "./members";
+import type { RankingDiff } from "./rerank-diff";
 import { currentProfile } from "./scoring-profiles";
 import { getTeam } from "./teams";
 
@@ -39,6 +48,44 @@ export interface SuggestionInput {
   vacate?: number[] | undefined;
   /** Resampled worlds for the robustness figures (0 leaves them out). */
   robustnessSamples?: number | undefined;
+  /**
+   * Run as a job (`202` with the request's id) instead of answering at once; a budget asking for
+   * more than a request should wait (`runsAsJob`) runs as a job anyway. Not stored with the request.
+   */
+  async?: boolean | undefined;
+}
+
+/**
+ * Budgets above these run as a job whatever `async` says: about 2 s of search on this 2-core
+ * machine (an iteration is 1–2 µs under load; see `npm run bench -- --only suggest`).
+ */
+export const ASYNC_MILLISECONDS = 2_000;
+export const ASYNC_ITERATIONS = 1_500_000;
+
+/** A suggestion job's progress is reported in thousandths of its search budget. */
+const PROGRESS_TOTAL = 1000;
+
+/** Whether a request runs as a job: asked for, or a budget longer than a request should wait. */
+export function runsAsJob(input: SuggestionInput): boolean {
+  const { iterations = 0, milliseconds = 0 } = input.budget ?? {};
+  return input.async === true || milliseconds > ASYNC_MILLISECONDS || iterations > ASYNC_ITERATIONS;
+}
+
+/** A request accepted to run as a job; its id is the job's id and, once done, the stored request's. */
+export interface SuggestionAccepted {
+  id: string;
+  jobId: string;
+  status: "queued";
+}
+
+/** A request whose job has not stored its ranking yet (or failed). */
+export interface SuggestionPending {
+  id: string;
+  jobId: string;
+  status: "queued" | "running" | "failed";
+  progress: JobView["progress"];
+  error?: string;
+  createdAt: string;
 }
 
 /** Robustness defaults: enough worlds to tell solid from coin-flip, cheap enough for a request. */
@@ -115,18 +162,14 @@ async function resolveTeam(services: RequestServices, input: SuggestionInput) {
  * seat cannot be fixed by filling the others).
  */
 async function lockedSeats(
-  services: RequestServices,
+  load: MemberLoader,
   profile: ScoringProfile,
   team: Awaited<ReturnType<typeof resolveTeam>>,
 ) {
   const errors: FieldError[] = [];
   const field = (i: number, name: string) =>
     team.path === "teamId" ? `teamId (seat ${i}).${name}` : `team.seats.${i}.${name}`;
-  const holders = await loadMembers(
-    services.db,
-    team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : [])),
-    profile.asOfYear,
-  );
+  const holders = await load(team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : [])));
   const seats: SearchSeat[] = team.seats.map((seat, i) => {
     const post = profile.posts[seat.post];
     if (!post)
@@ -174,8 +217,8 @@ async function lockedSeats(
 
 /** The candidate pool: filters (default: reserve cadres), plus `include`, minus `exclude` and the holders. */
 async function pool(
-  services: RequestServices,
-  profile: ScoringProfile,
+  findPool: PoolFinder,
+  load: MemberLoader,
   input: SuggestionInput,
   holders: Set<string>,
 ): Promise<Member[]> {
@@ -185,11 +228,11 @@ async function pool(
     filter.rank !== undefined ||
     filter.reserve !== undefined ||
     (filter.skills?.length ?? 0) > 0;
-  const ids = new Set(await q.poolIds(services.db, anyFilter ? filter : { reserve: true }));
+  const ids = new Set(await findPool(anyFilter ? filter : { reserve: true }));
   for (const id of filter.include ?? []) ids.add(id);
   for (const id of filter.exclude ?? []) ids.delete(id);
   for (const id of holders) ids.delete(id);
-  const loaded = await loadMembers(services.db, [...ids], profile.asOfYear);
+  const loaded = await load([...ids]);
   const errors: FieldError[] = [];
   (filter.include ?? []).forEach((id, i) => {
     const found = loaded.get(id);
@@ -237,27 +280,84 @@ function view(
   });
 }
 
-/** Runs a suggestion request and stores it with its first ranking (version 1). */
-export async function createSuggestions(
+/** Loads cadres as scoring members (see `loadMembers`); a re-rank job shares one cache across requests. */
+export type MemberLoader = (ids: readonly string[]) => Promise<Map<string, MemberLookup>>;
+
+/** Ids of the cadres matching a pool's filters (see `poolIds`); a re-rank job shares one cache across requests. */
+export type PoolFinder = (filter: q.PoolFilter) => Promise<string[]>;
+
+/** A request resolved against the stored data: the search problem and what the answer needs. */
+export interface PreparedSuggestions {
+  input: SuggestionInput;
+  profile: ScoringProfile;
+  teamId: string | null;
+  problem: { profile: ScoringProfile; region: string; seats: SearchSeat[]; pool: Member[] };
+  /** Ids of the holders (who keep their seats) and of those asked to leave. */
+  holders: Set<string>;
+}
+
+/**
+ * Resolves a request: the team, its holders (checked), the candidate pool. Throws the 4xx problems
+ * of `POST /v1/suggestions`. `load` defaults to reading the members from the database.
+ */
+export async function prepareSuggestions(
   services: RequestServices,
   input: SuggestionInput,
-): Promise<SuggestionResult> {
-  const profile = await currentProfile(services);
+  profile: ScoringProfile,
+  load: MemberLoader = (ids) => loadMembersCached(services.db, ids, profile.asOfYear),
+  findPool: PoolFinder = (filter) => q.poolIds(services.db, filter),
+): Promise<PreparedSuggestions> {
   const team = await resolveTeam(services, input);
-  const seats = await lockedSeats(services, profile, team);
+  const seats = await lockedSeats(load, profile, team);
   // Holders keep their seats; those asked to leave may not be suggested back.
   const holders = new Set([...seats.flatMap((s) => (s.locked ? [s.locked.id] : [])), ...team.leaving]);
   if (seats.every((s) => s.locked))
     fail([{ field: team.path, code: "no_vacancy", message: "the team has no vacant seat to fill" }]);
-  const candidates = await pool(services, profile, input, holders);
-  const problem = { profile, region: team.region, seats, pool: candidates };
-  const space = prepareSearch(problem);
-  const outcome = suggestIn(space, {
+  const candidates = await pool(findPool, load, input, holders);
+  return {
+    input,
+    profile,
+    teamId: team.teamId,
+    problem: { profile, region: team.region, seats, pool: candidates },
+    holders,
+  };
+}
+
+/**
+ * Searches a prepared request: deterministic for its seed and iteration budget (a millisecond
+ * budget is not reproducible). The answer lacks only what storing it adds (id, version, time).
+ */
+export function solveSuggestions(
+  prepared: PreparedSuggestions,
+  /** The problem's search space, if already built (`prepareSearch(prepared.problem)`). */
+  built?: SearchSpace,
+): SolvedSuggestions {
+  return finish(solveSuggestionsSteps(prepared, built));
+}
+
+/** What a search stores (all of `SuggestionResult` but what storing adds: id, version, time). */
+export type SolvedSuggestions = Omit<SuggestionResult, "id" | "version" | "createdAt">;
+
+/**
+ * `solveSuggestions` in slices (`suggestSteps`): yields the search budget's spent share every few
+ * tens of milliseconds of search and once more (1) before the robustness figures, so that a job can
+ * report progress and give the event loop a turn. Returns exactly what `solveSuggestions` returns.
+ */
+export function* solveSuggestionsSteps(
+  prepared: PreparedSuggestions,
+  built?: SearchSpace,
+): Steps<SolvedSuggestions> {
+  const { input, profile, problem } = prepared;
+  const { seats, pool: candidates } = problem;
+  const space = built ?? prepareSearch(problem);
+  const outcome = yield* suggestSteps(space, {
     ...(input.top !== undefined ? { top: input.top } : {}),
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(input.budget ? { budget: input.budget, clock: () => performance.now() } : {}),
   });
   const [first, second] = outcome.suggestions;
+  // The search is done; the robustness figures follow.
+  yield 1;
   const samples = input.robustnessSamples ?? ROBUSTNESS_SAMPLES;
   const stability =
     samples > 0 && outcome.suggestions.length > 0
@@ -275,57 +375,154 @@ export async function createSuggestions(
   const byId = new Map<string, Member>(
     [...candidates, ...seats.flatMap((s) => (s.locked ? [s.locked] : []))].map((m) => [m.id, m]),
   );
-  const now = services.clock.now().toISOString();
-  const result: SuggestionResult = {
-    id: services.newId(),
-    version: 1,
+  return {
     status: outcome.status,
     method: outcome.method,
     bound: outcome.bound ?? null,
     profileVersion: profile.version,
-    teamId: team.teamId,
-    region: team.region,
+    teamId: prepared.teamId,
+    region: problem.region,
     poolSize: candidates.length,
-    suggestions: view({ region: team.region, seats }, outcome, profile, byId),
+    suggestions: view({ region: problem.region, seats }, outcome, profile, byId),
     reasons: outcome.reasons ?? [],
     comparison: first && second ? compareSuggestions(first, second, space.prep) : null,
     robustness: stability,
-    createdAt: now,
   };
-  await writeTransaction(services.db, (tx) =>
-    q.insertRequestWithResult(
-      tx,
-      { id: result.id, teamId: team.teamId, request: input as Record<string, unknown>, createdAt: now },
-      {
-        requestId: result.id,
-        version: 1,
-        status: result.status,
-        profileVersion: profile.version,
-        results: result,
-        createdAt: now,
-      },
-    ),
+}
+
+/** The request as stored: what to compute (`async` says only how to answer). */
+function storedRequest(input: SuggestionInput): Record<string, unknown> {
+  const { async: _async, ...request } = input;
+  return request as Record<string, unknown>;
+}
+
+/** Stores a request with its first ranking (version 1); inside the caller's transaction. */
+async function insertFirst(tx: DbOrTx, result: SuggestionResult, input: SuggestionInput): Promise<void> {
+  await q.insertRequestWithResult(
+    tx,
+    { id: result.id, teamId: result.teamId, request: storedRequest(input), createdAt: result.createdAt },
+    {
+      requestId: result.id,
+      version: 1,
+      status: result.status,
+      profileVersion: result.profileVersion,
+      results: result,
+      createdAt: result.createdAt,
+    },
   );
+}
+
+/** Runs a suggestion request and stores it with its first ranking (version 1). */
+export async function createSuggestions(
+  services: RequestServices,
+  input: SuggestionInput,
+): Promise<SuggestionResult> {
+  const profile = await currentProfile(services);
+  const prepared = await prepareSuggestions(services, input, profile);
+  const solved = solveSuggestions(prepared);
+  const now = services.clock.now().toISOString();
+  const result: SuggestionResult = { id: services.newId(), version: 1, ...solved, createdAt: now };
+  await writeTransaction(services.db, (tx) => insertFirst(tx, result, input));
   return result;
 }
 
-/** The current (newest) ranking of a stored request. */
-export async function getSuggestions(services: RequestServices, id: string): Promise<SuggestionResult> {
+/**
+ * Checks a request at once (the same 4xx problems as `createSuggestions`) and queues it as a job of
+ * kind "suggestion"; the request's id is the job's id.
+ */
+export async function queueSuggestions(
+  services: RequestServices,
+  input: SuggestionInput,
+): Promise<SuggestionAccepted> {
+  const profile = await currentProfile(services);
+  await prepareSuggestions(services, input, profile);
+  const id = await enqueueJob(
+    services.db,
+    { kind: "suggestion", payload: storedRequest(input), total: PROGRESS_TOTAL },
+    services,
+  );
+  return { id, jobId: id, status: "queued" };
+}
+
+/** `POST /v1/suggestions`: the ranking at once, or — for `async` or a long budget — a queued job. */
+export async function postSuggestions(
+  services: RequestServices,
+  input: SuggestionInput,
+): Promise<{ queued: true; accepted: SuggestionAccepted } | { queued: false; result: SuggestionResult }> {
+  return runsAsJob(input)
+    ? { queued: true, accepted: await queueSuggestions(services, input) }
+    : { queued: false, result: await createSuggestions(services, input) };
+}
+
+/**
+ * The job: the same search as `createSuggestions` over the data as it is when the job runs
+ * (deterministic for a seed and an iteration budget), stored under the job's id together with the
+ * job's success. The search runs in slices (`solveSuggestionsSteps`) with a turn of the event loop
+ * between them, so that a server running the job keeps answering (the request's status among
+ * others) while it searches.
+ */
+export const suggestionJob: JobHandler = async (payload, ctx) => {
+  const input = payload as SuggestionInput;
+  const services: RequestServices = { db: ctx.db, clock: ctx.clock, newId: ctx.newId };
+  await ctx.progress(0, PROGRESS_TOTAL);
+  const profile = await currentProfile(services);
+  const prepared = await prepareSuggestions(services, input, profile);
+  const steps = solveSuggestionsSteps(prepared);
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) {
+    await ctx.progress(Math.min(PROGRESS_TOTAL - 1, Math.round(step.value * PROGRESS_TOTAL)), PROGRESS_TOTAL);
+    await nextTurn();
+  }
+  const solved = step.value;
+  await ctx.progress(PROGRESS_TOTAL, PROGRESS_TOTAL);
+  const result: SuggestionResult = {
+    id: ctx.jobId,
+    version: 1,
+    ...solved,
+    createdAt: ctx.clock.now().toISOString(),
+  };
+  return {
+    result: { id: result.id, status: result.status, suggestions: result.suggestions.length },
+    apply: (tx) => insertFirst(tx, result, input),
+  };
+};
+
+/**
+ * The current (newest) ranking of a stored request; for a request still running as a job (or whose
+ * job failed), the job's status and progress.
+ */
+export async function getSuggestions(
+  services: RequestServices,
+  id: string,
+): Promise<SuggestionResult | SuggestionPending> {
   const [latest] = await q.resultVersions(services.db, id);
-  if (!latest) throw notFound("suggestion request", id);
-  return latest.results as SuggestionResult;
+  if (latest) return latest.results as SuggestionResult;
+  const job = await getJob(services.db, id).catch(() => null);
+  if (job?.kind !== "suggestion" || job.status === "succeeded") throw notFound("suggestion request", id);
+  return {
+    id: job.id,
+    jobId: job.id,
+    status: job.status,
+    progress: job.progress,
+    ...(job.error ? { error: job.error } : {}),
+    createdAt: job.createdAt,
+  };
 }
 
 /** Every stored ranking of a request, newest first. */
 export async function suggestionHistory(services: RequestServices, id: string) {
   const versions = await q.resultVersions(services.db, id);
   if (versions.length === 0) throw notFound("suggestion request", id);
+  // What a re-rank job recorded about each version it stored (rank moves, entrants, leavers, why).
+  const diffs = new Map((await diffsOfRequest(services.db, id)).map((d) => [d.version, d]));
   return versions.map((v) => {
     const result = v.results as SuggestionResult;
     return {
       version: v.version,
       status: v.status,
       profileVersion: v.profileVersion,
+      jobId: v.jobId ?? null,
+      diff: (diffs.get(v.version)?.diff ?? null) as RankingDiff | null,
       createdAt: v.createdAt,
       ranking: result.suggestions.map((s) => ({
         rank: s.rank,

@@ -1,5 +1,8 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobs } from "../../db/schema";
 import { loadDemoCity } from "../../db/seed/load";
+import { InProcessRunner } from "../../src/jobs/in-process";
 import { fixedClock, problem, type TestApp, testApp } from "../support/app";
 import { rowCounts } from "../support/db";
 
@@ -209,5 +212,153 @@ describe("POST /v1/suggestions", () => {
     expect(locked.status).toBe(422);
     expect((await problem(locked)).errors?.[0]?.code).toBe("locked_breaks_R1");
     expect(await rowCounts(t.db)).toEqual(before);
+  });
+});
+
+/** Runs every queued job to its end, as the server's runner would. */
+let runs = 0;
+async function runJobs() {
+  const runner = new InProcessRunner(
+    t.db,
+    { db: t.db, clock: fixedClock, newId: () => `run-${++runs}` },
+    { pollMs: 60_000 },
+  ).start();
+  await runner.idle();
+  await runner.stop();
+}
+
+interface Pending {
+  id: string;
+  jobId: string;
+  status: string;
+  progress: { done: number; total: number };
+  error?: string;
+}
+
+describe("POST /v1/suggestions as a job", () => {
+  it("queues with async: true, shows queued and running, then the same ranking as the direct answer", async () => {
+    const teamId = await fillableTeam();
+    const body = { teamId, top: 4, seed: 11, budget: { iterations: 25_000 }, robustnessSamples: 5 };
+    const res = await ask({ ...body, async: true });
+    expect(res.status).toBe(202);
+    const accepted = (await res.json()) as { id: string; jobId: string; status: string };
+    expect(accepted).toEqual({ id: accepted.id, jobId: accepted.id, status: "queued" });
+    const queued = (await (await t.get(`/v1/suggestions/${accepted.id}`)).json()) as Pending;
+    expect(queued).toMatchObject({ id: accepted.id, jobId: accepted.id, status: "queued" });
+    expect(queued.progress).toEqual({ done: 0, total: 1000 });
+    // A runner holds it: the request shows running (as the job row says), never a ranking yet.
+    await t.db.update(jobs).set({ status: "running" }).where(eq(jobs.id, accepted.id));
+    const running = (await (await t.get(`/v1/suggestions/${accepted.id}`)).json()) as Pending;
+    expect(running.status).toBe("running");
+    expect((await t.get(`/v1/suggestions/${accepted.id}/history`)).status).toBe(404);
+    await t.db.update(jobs).set({ status: "queued" }).where(eq(jobs.id, accepted.id));
+
+    await runJobs();
+    const stored = (await (await t.get(`/v1/suggestions/${accepted.id}`)).json()) as Result & {
+      createdAt: string;
+      version: number;
+    };
+    expect(stored.id).toBe(accepted.id);
+    expect(["optimal", "budget"]).toContain(stored.status);
+    const job = (await (await t.get(`/v1/jobs/${accepted.id}`)).json()) as { kind: string; status: string };
+    expect(job).toMatchObject({ kind: "suggestion", status: "succeeded" });
+    // The direct answer to the same request (same seed and iteration budget) is the same ranking.
+    const direct = (await (await ask(body)).json()) as Result & { createdAt: string; version: number };
+    const { id: _a, createdAt: _b, ...fromJob } = stored;
+    const { id: _c, createdAt: _d, ...fromRequest } = direct;
+    expect(fromJob).toEqual(fromRequest);
+    const history = (await (await t.get(`/v1/suggestions/${accepted.id}/history`)).json()) as {
+      items: { version: number }[];
+    };
+    expect(history.items.map((i) => i.version)).toEqual([1]);
+  });
+
+  it("keeps answering while the job searches: GET sees running, then the ranking", async () => {
+    // Six vacancies from the reserve pool: a search long enough for several slices.
+    const posts = [
+      "deputy-head",
+      "propaganda-head",
+      "executive-deputy-head",
+      "deputy-head",
+      "court-president",
+    ];
+    const body = {
+      team: { region: "XJ03", seats: [{ post: "organization-head" }, ...posts.map((post) => ({ post }))] },
+      top: 5,
+      seed: 3,
+      budget: { iterations: 150_000 },
+      robustnessSamples: 0,
+      async: true,
+    };
+    const { id } = (await (await ask(body)).json()) as { id: string };
+    const reports: number[] = [];
+    const runner = new InProcessRunner(
+      t.db,
+      { db: t.db, clock: fixedClock, newId: () => `run-${++runs}` },
+      { pollMs: 60_000, onProgress: (job, done) => (job === id ? reports.push(done) : undefined) },
+    ).start();
+    // The search runs in slices with a turn of the event loop between them: requests are served.
+    const seen = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const view = (await (await t.get(`/v1/suggestions/${id}`)).json()) as { status: string };
+      seen.add(view.status);
+      if (view.status !== "queued" && view.status !== "running") break;
+      // Poll at a client's pace (a flood of reads would share the database with the job).
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await runner.idle();
+    await runner.stop();
+    expect(seen.has("running")).toBe(true);
+    // Progress in thousandths of the budget: 0, some between (one per slice), 1000; never back.
+    expect(reports[0]).toBe(0);
+    expect(reports.at(-1)).toBe(1000);
+    expect(reports.filter((d) => d > 0 && d < 1000).length).toBeGreaterThanOrEqual(2);
+    expect([...reports].sort((a, b) => a - b)).toEqual(reports);
+    const done = (await (await t.get(`/v1/suggestions/${id}`)).json()) as Result;
+    expect(["optimal", "budget"]).toContain(done.status);
+  });
+
+  it("checks the request before queueing it: bad input is a 4xx at once, no job", async () => {
+    const before = (await t.db.select().from(jobs)).length;
+    const res = await ask({ teamId: "T-NOPE", async: true });
+    expect(res.status).toBe(404);
+    await problem(res);
+    const empty = await ask({
+      team: { region: "XJ01", seats: [{ post: "deputy-head" }] },
+      pool: { region: "NOWHERE" },
+      async: true,
+    });
+    expect(empty.status).toBe(422);
+    expect((await problem(empty)).field).toBe("pool");
+    expect((await t.db.select().from(jobs)).length).toBe(before);
+  });
+
+  it("shows a job that could not run as failed, with its error", async () => {
+    const teamId = await fillableTeam();
+    const { id } = (await (await ask({ teamId, async: true, robustnessSamples: 0 })).json()) as {
+      id: string;
+    };
+    // The job meets a request it cannot resolve (as if the team were gone by the time it runs).
+    await t.db
+      .update(jobs)
+      .set({ payload: { teamId: "T-GONE" } })
+      .where(eq(jobs.id, id));
+    await runJobs();
+    const failed = (await (await t.get(`/v1/suggestions/${id}`)).json()) as Pending;
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/T-GONE/);
+  });
+
+  it("runs a budget longer than a request should wait as a job without being asked", async () => {
+    const teamId = await fillableTeam();
+    for (const budget of [{ milliseconds: 2_500 }, { iterations: 2_000_000 }]) {
+      const res = await ask({ teamId, budget });
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      const view = (await (await t.get(`/v1/suggestions/${id}`)).json()) as Pending;
+      expect(view.status).toBe("queued");
+    }
+    // A short budget is answered at once.
+    expect((await ask({ teamId, budget: { milliseconds: 200 }, robustnessSamples: 0 })).status).toBe(201);
   });
 });
