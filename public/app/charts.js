@@ -1,0 +1,263 @@
+/**
+ * Apache ECharts (served from /vendor/echarts, never a CDN) for the 16PF profile, the members'
+ * profiles overlaid, score components, and the validity report's rates by fit quartile. Charts are registered so a screen change disposes them
+ * and a window resize resizes them. The `data-chart` attribute names a chart for tests and people.
+ */
+import { FACTORS, factorLabel, t } from "./i18n.js";
+
+const live = new Set();
+const PALETTE = [
+  "#1f5fa8",
+  "#c2410c",
+  "#15803d",
+  "#7c3aed",
+  "#b91c1c",
+  "#0e7490",
+  "#a16207",
+  "#be185d",
+  "#4d7c0f",
+  "#1d4ed8",
+  "#9a3412",
+  "#047857",
+  "#6d28d9",
+  "#334155",
+];
+
+window.addEventListener("resize", () => {
+  for (const chart of live) chart.resize();
+});
+
+/** Draws `option` into `el` (a fresh ECharts instance) and returns the instance. */
+export function mountChart(el, option) {
+  const echarts = window.echarts;
+  if (!echarts) throw new Error("ECharts did not load (/vendor/echarts/echarts.min.js)");
+  const chart = echarts.init(el, null, { renderer: "canvas" });
+  chart.setOption(option);
+  live.add(chart);
+  return chart;
+}
+
+/** Disposes every chart of the screen being left. */
+export function disposeCharts() {
+  for (const chart of live) chart.dispose();
+  live.clear();
+}
+
+const base = () => ({
+  animation: false,
+  // ECharts writes a text description of each chart into an aria-label for screen readers.
+  aria: { enabled: true },
+  textStyle: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" },
+});
+
+/** The ideal sten range of a post, drawn as a bar behind each factor's row. */
+function idealSeries(ideal) {
+  return {
+    id: "ideal",
+    name: t("chart.ideal"),
+    type: "custom",
+    z: 1,
+    silent: true,
+    itemStyle: { color: "rgba(21, 128, 61, 0.22)" },
+    encode: { x: [1, 2], y: 0 },
+    data: FACTORS.map((f, i) => [i, ideal[f]?.min ?? 1, ideal[f]?.max ?? 10]),
+    renderItem(_params, api) {
+      const row = api.value(0);
+      const from = api.coord([api.value(1), row]);
+      const to = api.coord([api.value(2), row]);
+      const band = api.size([0, 1])[1] * 0.62;
+      return {
+        type: "rect",
+        shape: {
+          x: from[0] - 3,
+          y: from[1] - band / 2,
+          width: Math.max(6, to[0] - from[0] + 6),
+          height: band,
+        },
+        style: api.style(),
+      };
+    },
+  };
+}
+
+/**
+ * The classic 16PF profile sheet: factors down the side (A at the top), stens 1–10 across, the
+ * norm's average band 4–7, optionally a post's ideal range behind, and one line per profile.
+ * `profiles`: `[{ id, name, stens, dashed?, color?, width?, opacity? }]`.
+ */
+export function profileOption({ profiles, ideal }) {
+  const lines = profiles.map((p, i) => ({
+    id: p.id,
+    name: p.name,
+    type: "line",
+    z: 3 + (p.dashed ? 0 : 1),
+    symbol: "circle",
+    symbolSize: p.dashed ? 5 : 8,
+    lineStyle: {
+      width: p.width ?? (p.dashed ? 1.5 : 2.5),
+      type: p.dashed ? "dashed" : "solid",
+      opacity: p.opacity ?? 1,
+    },
+    itemStyle: { color: p.color ?? PALETTE[i % PALETTE.length] },
+    emphasis: { focus: "series" },
+    data: FACTORS.map((f, row) => [p.stens[f], row]),
+  }));
+  if (lines[0])
+    lines[0].markArea = {
+      silent: true,
+      itemStyle: { color: "rgba(100, 116, 139, 0.10)" },
+      label: { show: true, position: "insideTop", color: "#64748b", formatter: t("chart.average") },
+      data: [[{ xAxis: 4 }, { xAxis: 7 }]],
+    };
+  return {
+    ...base(),
+    color: PALETTE,
+    grid: { left: 150, right: 24, top: profiles.length > 1 ? 64 : 36, bottom: 36 },
+    legend: profiles.length > 1 || ideal ? { type: "scroll", top: 0 } : undefined,
+    tooltip: {
+      trigger: "item",
+      formatter: (p) => `${p.seriesName}<br>${factorLabel(FACTORS[p.value[1]])}: ${p.value[0]}`,
+    },
+    xAxis: {
+      type: "value",
+      min: 1,
+      max: 10,
+      interval: 1,
+      name: t("chart.sten"),
+      nameLocation: "middle",
+      nameGap: 24,
+    },
+    yAxis: {
+      type: "category",
+      inverse: true,
+      data: FACTORS.map(factorLabel),
+      axisTick: { alignWithLabel: true },
+    },
+    series: [...(ideal ? [idealSeries(ideal)] : []), ...lines],
+  };
+}
+
+/** The mean sten per factor of several profiles. */
+export function meanStens(profiles) {
+  const mean = {};
+  for (const f of FACTORS)
+    mean[f] = Math.round((profiles.reduce((s, p) => s + p[f], 0) / profiles.length) * 10) / 10;
+  return mean;
+}
+
+/**
+ * Score components side by side: one bar group per component, one series per team or option.
+ * `teams`: `[{ name, components: { fit, balance, skills, structure, penalty } }]`; the penalty is
+ * drawn below zero, as what it takes away.
+ */
+export function componentsOption(teams) {
+  const keys = ["fit", "balance", "skills", "structure", "penalty"];
+  return {
+    ...base(),
+    color: PALETTE,
+    grid: { left: 48, right: 16, top: teams.length > 1 ? 40 : 16, bottom: 48 },
+    legend: teams.length > 1 ? { top: 0 } : undefined,
+    tooltip: {
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      valueFormatter: (v) => (v * 100).toFixed(1),
+    },
+    xAxis: { type: "category", data: keys.map((k) => t(`component.${k}`)), axisLabel: { interval: 0 } },
+    yAxis: { type: "value", min: -0.5, max: 1, axisLabel: { formatter: (v) => Math.round(v * 100) } },
+    series: teams.map((team) => ({
+      name: team.name,
+      type: "bar",
+      barMaxWidth: 28,
+      label: {
+        show: teams.length <= 3,
+        position: "top",
+        formatter: (p) => (p.value * 100).toFixed(0),
+        fontSize: 10,
+      },
+      data: keys.map((k) => (k === "penalty" ? -(team.components[k] ?? 0) : (team.components[k] ?? 0))),
+    })),
+  };
+}
+
+/** A share in [0, 1] as a whole percentage (— for null). */
+const pct = (x) => (x === null || x === undefined ? "—" : `${Math.round(x * 100)}%`);
+
+/**
+ * Appraisal rates by fit quartile: the share rated 优秀 and the share rated 基本称职 or below as
+ * grouped bars, each with its 95 % Wilson interval drawn over it as a whisker (a custom series: the
+ * bar chart has no error bars of its own). `quartiles` is the validity report's
+ * `[{ quartile, n, excellent: { count, n, share, ci }, low: { … } }]`.
+ */
+export function quartileRatesOption(quartiles) {
+  const BAR = 0.26; // each bar's width, as a share of its category's band
+  const GAP = 0.3; // the gap between a category's bars, as a share of a bar's width
+  const groups = [
+    { id: "excellent", name: t("validity.excellent"), color: "#15803d" },
+    { id: "low", name: t("validity.low"), color: "#c2410c" },
+  ];
+  // ECharts centres the group of bars on the category: bar i sits this many band widths off centre.
+  const offset = (i) => (i - (groups.length - 1) / 2) * BAR * (1 + GAP);
+  const bars = groups.map((g) => ({
+    id: g.id,
+    name: g.name,
+    type: "bar",
+    barWidth: `${BAR * 100}%`,
+    barGap: `${GAP * 100}%`,
+    itemStyle: { color: g.color },
+    data: quartiles.map((q) => q[g.id].share),
+  }));
+  const whiskers = groups.map((g, i) => ({
+    id: `${g.id}-ci`,
+    // The same name as its bars: the legend shows and hides both together.
+    name: g.name,
+    type: "custom",
+    z: 5,
+    silent: true,
+    encode: { x: 0, y: [1, 2] },
+    data: quartiles.map((q, index) => [index, q[g.id].ci?.low ?? null, q[g.id].ci?.high ?? null]),
+    renderItem(_params, api) {
+      const low = api.value(1);
+      const high = api.value(2);
+      if (!Number.isFinite(low) || !Number.isFinite(high)) return null;
+      const band = api.size([1, 0])[0];
+      const from = api.coord([api.value(0), low]);
+      const to = api.coord([api.value(0), high]);
+      const x = from[0] + offset(i) * band;
+      const cap = Math.max(4, band * BAR * 0.25);
+      const style = { stroke: "#1f2933", lineWidth: 1.5 };
+      return {
+        type: "group",
+        children: [
+          { type: "line", shape: { x1: x, y1: from[1], x2: x, y2: to[1] }, style },
+          { type: "line", shape: { x1: x - cap, y1: from[1], x2: x + cap, y2: from[1] }, style },
+          { type: "line", shape: { x1: x - cap, y1: to[1], x2: x + cap, y2: to[1] }, style },
+        ],
+      };
+    },
+  }));
+  const line = (q, g) =>
+    `${g.name}: ${pct(q[g.id].share)} (${q[g.id].count}/${q[g.id].n})` +
+    (q[g.id].ci ? `, ${t("validity.interval")} ${pct(q[g.id].ci.low)}–${pct(q[g.id].ci.high)}` : "");
+  return {
+    ...base(),
+    grid: { left: 56, right: 16, top: 40, bottom: 56 },
+    legend: { top: 0, data: groups.map((g) => g.name) },
+    tooltip: {
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      formatter: (params) => {
+        const q = quartiles[params[0]?.dataIndex ?? 0];
+        return q
+          ? [t("validity.quartile", { q: q.quartile }), ...groups.map((g) => line(q, g))].join("<br>")
+          : "";
+      },
+    },
+    xAxis: {
+      type: "category",
+      data: quartiles.map((q) => `${t("validity.quartile", { q: q.quartile })}\nn = ${q.n}`),
+      axisLabel: { interval: 0 },
+    },
+    yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: (v) => `${Math.round(v * 100)}%` } },
+    series: [...bars, ...whiskers],
+  };
+}

@@ -1,0 +1,91 @@
+/** Pieces the screens share: error boxes, badges, violation lists and chart containers. */
+import { ApiError } from "./api.js";
+import { mountChart } from "./charts.js";
+import { h } from "./dom.js";
+import { pick, t } from "./i18n.js";
+
+/** An alert with the problem's detail and stable code. */
+export function errorBox(error) {
+  const detail =
+    error instanceof ApiError ? `${error.message} (${error.code})` : String(error?.message ?? error);
+  return h("div", { class: "error", role: "alert" }, t("common.error", { detail }));
+}
+
+/** A small coloured label: `kind` is ok, bad, warn or info. */
+export const badge = (kind, text) => h("span", { class: `badge ${kind}` }, text);
+
+export const feasibleBadge = (feasible) =>
+  feasible ? badge("ok", t("common.feasible")) : badge("bad", t("common.infeasible"));
+
+/** One rule finding, coloured by severity (hard: red, soft: amber), with its bilingual message. */
+export function violationItem(v) {
+  return h(
+    "li",
+    { class: ["violation", v.severity], dataset: { rule: v.rule } },
+    badge(
+      v.severity === "hard" ? "bad" : "warn",
+      `${v.rule} · ${t(v.severity === "hard" ? "team.hard" : "team.soft")}`,
+    ),
+    " ",
+    pick(v.message),
+  );
+}
+
+/**
+ * A chart container; the chart is drawn when the screen is in the document (main.js sends
+ * `banzi:mount`), so ECharts can measure it. `name` goes into `data-chart`.
+ */
+export function chartBox(name, option, { height = 420, label } = {}) {
+  const el = h("div", {
+    class: "chart",
+    role: "img",
+    "aria-label": label,
+    dataset: { chart: name },
+    style: { height: `${height}px` },
+  });
+  el.addEventListener("banzi:mount", () => mountChart(el, typeof option === "function" ? option() : option), {
+    once: true,
+  });
+  return el;
+}
+
+/** A `<section>` with a heading. */
+export const section = (title, ...children) =>
+  h("section", { class: "card" }, h("h2", null, title), ...children);
+
+/** A table from a header row and body rows (arrays of cells). */
+export function table(headers, rows, props = {}) {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      props,
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          headers.map((x) => h("th", { scope: "col" }, x)),
+        ),
+      ),
+      h("tbody", null, rows),
+    ),
+  );
+}
+
+/** Loads cadres by id (in parallel), into a Map; unknown ids are left out. */
+export async function cadresById(get, ids) {
+  const unique = [...new Set(ids.filter(Boolean))];
+  const found = await Promise.all(
+    unique.map((id) => get(`/v1/cadres/${encodeURIComponent(id)}`).catch(() => null)),
+  );
+  return new Map(found.filter(Boolean).map((c) => [c.id, c]));
+}
+
+/** `张三 (C0001)` as a link to the cadre's page. */
+export function cadreLink(id, cadre) {
+  if (!id) return h("span", { class: "muted" }, t("common.vacant"));
+  return h("a", { href: `#/cadres/${encodeURIComponent(id)}` }, cadre ? `${cadre.name} (${id})` : id);
+}
