@@ -32,7 +32,7 @@ const POSTS = [
 ];
 
 /** A 9-seat team of inline members (the stateless scorer's use), reproducible from the seed. */
-function inlineTeam(seed: number) {
+export function inlineTeam(seed: number) {
   const rng = createRng(seed);
   const regions = ["XJ01", "XJ02", "XJ03", "XJ04"];
   return {
@@ -58,7 +58,13 @@ function inlineTeam(seed: number) {
   };
 }
 
-async function startServers(): Promise<{ child: ChildProcess; banzi: string; echo: string; dir: string }> {
+async function startServers(): Promise<{
+  child: ChildProcess;
+  banzi: string;
+  echo: string;
+  dir: string;
+  token: string;
+}> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/http-server.ts"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -73,11 +79,11 @@ async function startServers(): Promise<{ child: ChildProcess; banzi: string; ech
   });
 }
 
-async function load(url: string, body: string, seconds: number, connections: number) {
+async function load(url: string, body: string, seconds: number, connections: number, token?: string) {
   const result = await autocannon({
     url,
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
     connections,
     duration: seconds,
@@ -90,28 +96,81 @@ async function load(url: string, body: string, seconds: number, connections: num
   };
 }
 
+/** Ids of stored cadres with an assessment, read from the server (the demo city). */
+async function demoCadreIds(base: string, token: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await fetch(`${base}/v1/cadres?limit=200${cursor ? `&cursor=${cursor}` : ""}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new Error(`GET /v1/cadres answered ${res.status}`);
+    const page = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+    ids.push(...page.items.map((c) => c.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+/** 1,000 teams of 9 distinct stored cadres each, in one county or spread over all twelve. */
+function teamsById(ids: readonly string[], seed: number, counties: number) {
+  const rng = createRng(seed);
+  return Array.from({ length: 1000 }, () => {
+    const chosen = new Set<string>();
+    while (chosen.size < POSTS.length) chosen.add(rng.pick(ids));
+    const members = [...chosen];
+    return {
+      region: `XJ${String(1 + rng.int(counties)).padStart(2, "0")}`,
+      seats: POSTS.map((post, i) => ({ post, cadreId: members[i] as string })),
+    };
+  });
+}
+
 export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
   const servers = await startServers();
   try {
     const single = JSON.stringify(inlineTeam(1));
     const singleSummary = JSON.stringify({ ...inlineTeam(1), detail: "summary" });
     const batch = JSON.stringify({ teams: Array.from({ length: 1000 }, (_, i) => inlineTeam(i + 1)) });
-    // Warm up both servers (JIT, profile cache) before measuring.
+    const { token } = servers;
+    const ids = await demoCadreIds(servers.banzi, token);
+    const byIdOneCounty = JSON.stringify({ teams: teamsById(ids, 5, 1), detail: "scores" });
+    const byIdCity = JSON.stringify({ teams: teamsById(ids, 6, 12), detail: "scores" });
+    // Warm up both servers (JIT, profile and member caches) before measuring.
     await load(`${servers.echo}/echo`, single, 1, 10);
-    await load(`${servers.banzi}/v1/score`, single, 1, 10);
+    await load(`${servers.banzi}/v1/score`, single, 1, 10, token);
+    await load(`${servers.banzi}/v1/score`, byIdCity, 1, 2, token);
     const echo = await load(`${servers.echo}/echo`, single, seconds, 10);
-    const one = await load(`${servers.banzi}/v1/score`, single, seconds, 10);
-    const oneSummary = await load(`${servers.banzi}/v1/score`, singleSummary, seconds, 10);
-    const many = await load(`${servers.banzi}/v1/score`, batch, seconds, 2);
+    // The app's own floor: the same middleware (token, role, audit, limits, headers) around almost no work.
+    const derive = await load(
+      `${servers.banzi}/v1/psychometrics/derive`,
+      JSON.stringify({ stens: inlineTeam(1).seats[0]?.member.stens }),
+      seconds,
+      10,
+      token,
+    );
+    const one = await load(`${servers.banzi}/v1/score`, single, seconds, 10, token);
+    const oneSummary = await load(`${servers.banzi}/v1/score`, singleSummary, seconds, 10, token);
+    const many = await load(`${servers.banzi}/v1/score`, batch, seconds, 2, token);
+    const county = await load(`${servers.banzi}/v1/score`, byIdOneCounty, seconds, 2, token);
+    const city = await load(`${servers.banzi}/v1/score`, byIdCity, seconds, 2, token);
+    const batchRow = (what: string, r: typeof many) => ({
+      what,
+      ...r,
+      teamsPerSecond: r.requestsPerSecond * 1000,
+    });
     return [
       { what: "Hono JSON echo (same body)", ...echo, teamsPerSecond: 0 },
-      { what: "POST /v1/score, one team", ...one, teamsPerSecond: one.requestsPerSecond },
+      { what: "POST /v1/psychometrics/derive (the app's floor)", ...derive, teamsPerSecond: 0 },
+      { what: "POST /v1/score, one team (full explanation)", ...one, teamsPerSecond: one.requestsPerSecond },
       {
         what: "POST /v1/score, one team, detail: summary",
         ...oneSummary,
         teamsPerSecond: oneSummary.requestsPerSecond,
       },
-      { what: "POST /v1/score, 1,000 teams", ...many, teamsPerSecond: many.requestsPerSecond * 1000 },
+      batchRow("1,000 inline teams, summary", many),
+      batchRow("1,000 teams by cadreId, one county, scores", county),
+      batchRow("1,000 teams by cadreId, 12 counties, scores", city),
     ];
   } finally {
     servers.child.kill("SIGTERM");

@@ -86,7 +86,10 @@ export function prepare(problem: Problem): Prepared {
   // All tables are views on one buffer: allocating ~25 typed arrays separately costs more than
   // preparing a 9-seat team itself (each allocation is about a microsecond).
   const pairs = nCandidates * nSeats;
-  const kernelSize = nCandidates <= KERNEL_CACHE_LIMIT ? nCandidates * nCandidates : 0;
+  // The search evaluates the same pairs again and again; scoring given teams meets each pair a few
+  // times at most, and an n² cache would cost more to allocate than it saves.
+  const kernelSize =
+    !problem.assignments && nCandidates <= KERNEL_CACHE_LIMIT ? nCandidates * nCandidates : 0;
   const float64s = pairs * 3 + nSeats + nCandidates * (2 * N + 4) + kernelSize;
   const bytes = 8 * float64s + 4 * 2 * nCandidates + 2 * 2 * pairs + pairs + nSeats + 6 * nCandidates;
   const arena = new Arena(bytes + 64); // + alignment slack
@@ -122,16 +125,9 @@ export function prepare(problem: Problem): Prepared {
 
   const idealRows = posts.map((p) => compiledIdeal(p.idealProfile));
   const { balance, skills } = profile;
-  const teamSkillIndex = new Map(skills.teamRequired.map((skill, i) => [skill, i]));
-  const indexOf = new Map<string, number[]>();
-  candidates.forEach((m, i) => {
-    const list = indexOf.get(m.id);
-    if (list) list.push(i);
-    else indexOf.set(m.id, [i]);
-  });
+  const { teamSkillIndex, minima } = profileTables(profile);
   const universityLevel = EDUCATION_ORDER.indexOf("bachelor");
 
-  const minima = temperamentMinima(balance.temperaments);
   let used: Uint8Array | undefined;
   if (problem.assignments) {
     used = new Uint8Array(nCandidates * nSeats);
@@ -185,19 +181,7 @@ export function prepare(problem: Problem): Prepared {
     }
   });
 
-  // Ids may repeat across the teams of one batch (inline members); a kin id names every candidate
-  // with that id, and only the one in the same team counts.
-  // Kin is symmetric (R2 holds whichever of the two names the other), so each list gets both directions.
-  const kinSets = candidates.map(() => new Set<number>());
-  candidates.forEach((member, c) => {
-    for (const id of member.kin ?? [])
-      for (const k of indexOf.get(id) ?? []) {
-        if (k === c) continue;
-        kinSets[c]?.add(k);
-        kinSets[k]?.add(c);
-      }
-  });
-  const kin = kinSets.map((set) => Int32Array.from(set));
+  const kin = kinLists(candidates);
 
   return {
     problem,
@@ -274,11 +258,69 @@ class Arena {
     return at;
   }
 
-  f64 = (n: number) => new Float64Array(this.buffer, this.take(8 * n, 8), n);
-  i32 = (n: number) => new Int32Array(this.buffer, this.take(4 * n, 4), n);
-  u16 = (n: number) => new Uint16Array(this.buffer, this.take(2 * n, 2), n);
-  u8 = (n: number) => new Uint8Array(this.buffer, this.take(n, 1), n);
-  i8 = (n: number) => new Int8Array(this.buffer, this.take(n, 1), n);
+  f64(n: number) {
+    return new Float64Array(this.buffer, this.take(8 * n, 8), n);
+  }
+  i32(n: number) {
+    return new Int32Array(this.buffer, this.take(4 * n, 4), n);
+  }
+  u16(n: number) {
+    return new Uint16Array(this.buffer, this.take(2 * n, 2), n);
+  }
+  u8(n: number) {
+    return new Uint8Array(this.buffer, this.take(n, 1), n);
+  }
+  i8(n: number) {
+    return new Int8Array(this.buffer, this.take(n, 1), n);
+  }
+}
+
+/** What `prepare` reads from a profile on every call, computed once per profile object. */
+interface ProfileTables {
+  teamSkillIndex: Map<string, number>;
+  minima: (readonly [FactorCode, number])[][];
+}
+
+const profileTableCache = new WeakMap<ScoringProfile, ProfileTables>();
+
+function profileTables(profile: ScoringProfile): ProfileTables {
+  let tables = profileTableCache.get(profile);
+  if (!tables) {
+    tables = {
+      teamSkillIndex: new Map(profile.skills.teamRequired.map((skill, i) => [skill, i])),
+      minima: temperamentMinima(profile.balance.temperaments),
+    };
+    profileTableCache.set(profile, tables);
+  }
+  return tables;
+}
+
+const NO_KIN = new Int32Array(0);
+
+/**
+ * Each candidate's kin as candidate indices. Ids may repeat across the teams of one batch (inline
+ * members): a kin id names every candidate with that id, and only the one in the same team counts.
+ * Kin is symmetric (R2 holds whichever of the two names the other), so each list gets both directions.
+ */
+function kinLists(candidates: readonly Member[]): Int32Array[] {
+  const kin: Int32Array[] = new Array(candidates.length).fill(NO_KIN);
+  if (!candidates.some((m) => m.kin && m.kin.length > 0)) return kin;
+  const indexOf = new Map<string, number[]>();
+  candidates.forEach((m, i) => {
+    const list = indexOf.get(m.id);
+    if (list) list.push(i);
+    else indexOf.set(m.id, [i]);
+  });
+  const kinSets = candidates.map(() => new Set<number>());
+  candidates.forEach((member, c) => {
+    for (const id of member.kin ?? [])
+      for (const k of indexOf.get(id) ?? []) {
+        if (k === c) continue;
+        kinSets[c]?.add(k);
+        kinSets[k]?.add(c);
+      }
+  });
+  return kinSets.map((set) => (set.size ? Int32Array.from(set) : NO_KIN));
 }
 
 /** Share of a post's required skills the member has, each counted up to `minLevel` (level/minLevel). */

@@ -5,12 +5,12 @@
  * structure figures and every violated rule, in Chinese and English.
  */
 import { type DerivedFactors, deriveFactors } from "./derived";
-import { type Breakdown, Evaluator } from "./evaluate";
+import { Evaluator } from "./evaluate";
 import { FACTOR_INFO, type FactorCode } from "./factors";
 import { personPostFit } from "./fit";
 import { type Prepared, prepare } from "./prepare";
-import { ruleViolations } from "./rules";
-import type { Member, ScoringProfile, Team, Text, Violation } from "./types";
+import { ruleViolations, seatViolations, teamViolations } from "./rules";
+import type { Member, PostProfile, ScoringProfile, Team, Text, Violation } from "./types";
 
 export interface SeatScore {
   seat: number;
@@ -78,37 +78,17 @@ function evaluateTeam(team: Team, profile: ScoringProfile) {
   return { prep, candidates, assignment, b: new Evaluator(prep).evaluate(assignment) };
 }
 
-function summaryOf(
-  team: Team,
-  prep: Prepared,
-  assignment: Int32Array,
-  b: Breakdown,
-  profile: ScoringProfile,
-): TeamScoreSummary {
-  return {
-    score: b.score,
-    feasible: b.feasible,
-    profileVersion: profile.version,
-    components: {
-      fit: b.fit,
-      balance: b.balance,
-      skills: b.skills,
-      structure: b.structure,
-      penalty: b.penalty,
-    },
-    // Messages are only built for teams that broke a rule.
-    violations: b.hard + b.soft > 0 ? ruleViolations(team, profile) : [],
-    seats: team.seats.map((seat, i) => {
-      const c = assignment[i] as number;
-      return {
-        seat: i,
-        post: seat.post,
-        memberId: seat.member?.id ?? null,
-        fit: c < 0 ? null : (prep.fit[c * prep.nSeats + i] as number),
-      };
-    }),
-  };
+/** The bulk-screening answer: score, parts and which rules broke where, without texts or seats. */
+export interface TeamScoreBrief {
+  score: number;
+  feasible: boolean;
+  profileVersion: number;
+  components: TeamScore["components"];
+  violations: { rule: Violation["rule"]; severity: Violation["severity"]; seat?: number }[];
 }
+
+/** What {@link scoreTeamsSummary} answers per team. */
+export type SummaryDetail = "summary" | "scores";
 
 /** Scores a team compactly: the same numbers as {@link scoreTeam}, without per-member explanations. */
 export function scoreTeamSummary(team: Team, profile: ScoringProfile): TeamScoreSummary {
@@ -118,9 +98,30 @@ export function scoreTeamSummary(team: Team, profile: ScoringProfile): TeamScore
 /**
  * Scores many teams compactly. Teams of the same region and seats share one preparation over all
  * their members, so a batch of alternatives for one county costs little more per team than an
- * evaluation. Throws a RangeError for an unknown post or a member seated twice in one team.
+ * evaluation; a member's violations in a seat are worked out once per batch, however many teams
+ * put them there. `scores` leaves out the per-seat fits and the violations' texts and members.
+ * Throws a RangeError for an unknown post or a member seated twice in one team.
  */
-export function scoreTeamsSummary(teams: readonly Team[], profile: ScoringProfile): TeamScoreSummary[] {
+export function scoreTeamsSummary(
+  teams: readonly Team[],
+  profile: ScoringProfile,
+  detail: "scores",
+): TeamScoreBrief[];
+export function scoreTeamsSummary(
+  teams: readonly Team[],
+  profile: ScoringProfile,
+  detail?: "summary",
+): TeamScoreSummary[];
+export function scoreTeamsSummary(
+  teams: readonly Team[],
+  profile: ScoringProfile,
+  detail: SummaryDetail,
+): (TeamScoreSummary | TeamScoreBrief)[];
+export function scoreTeamsSummary(
+  teams: readonly Team[],
+  profile: ScoringProfile,
+  detail: SummaryDetail = "summary",
+): (TeamScoreSummary | TeamScoreBrief)[] {
   const groups = new Map<string, number[]>();
   teams.forEach((team, t) => {
     const key = `${team.region}\u0000${team.seats.map((s) => s.post).join("\u0000")}`;
@@ -128,7 +129,7 @@ export function scoreTeamsSummary(teams: readonly Team[], profile: ScoringProfil
     if (group) group.push(t);
     else groups.set(key, [t]);
   });
-  const results: TeamScoreSummary[] = new Array(teams.length);
+  const results: (TeamScoreSummary | TeamScoreBrief)[] = new Array(teams.length);
   for (const indexes of groups.values()) {
     const first = teams[indexes[0] as number] as Team;
     const candidates: Member[] = [];
@@ -142,12 +143,78 @@ export function scoreTeamsSummary(teams: readonly Team[], profile: ScoringProfil
       assignments,
     });
     const evaluator = new Evaluator(prep);
+    const violations = violationsInGroup(prep, profile);
     indexes.forEach((t, k) => {
+      const team = teams[t] as Team;
       const assignment = assignments[k] as Int32Array;
-      results[t] = summaryOf(teams[t] as Team, prep, assignment, evaluator.evaluate(assignment), profile);
+      const b = evaluator.evaluate(assignment);
+      const components = {
+        fit: b.fit,
+        balance: b.balance,
+        skills: b.skills,
+        structure: b.structure,
+        penalty: b.penalty,
+      };
+      const broken = b.hard + b.soft > 0 ? violations(team, assignment) : [];
+      results[t] =
+        detail === "scores"
+          ? {
+              score: b.score,
+              feasible: b.feasible,
+              profileVersion: profile.version,
+              components,
+              violations: broken.map((v) =>
+                v.seat === undefined
+                  ? { rule: v.rule, severity: v.severity }
+                  : { rule: v.rule, severity: v.severity, seat: v.seat },
+              ),
+            }
+          : {
+              score: b.score,
+              feasible: b.feasible,
+              profileVersion: profile.version,
+              components,
+              violations: broken,
+              seats: team.seats.map((seat, i) => {
+                const c = assignment[i] as number;
+                return {
+                  seat: i,
+                  post: seat.post,
+                  memberId: seat.member?.id ?? null,
+                  fit: c < 0 ? null : (prep.fit[c * prep.nSeats + i] as number),
+                };
+              }),
+            };
     });
   }
   return results;
+}
+
+/**
+ * The violations of a team of one prepared group, as `ruleViolations` lists them (seat rules seat
+ * by seat, then team rules), with each candidate-in-seat's seat violations built once and shared.
+ */
+function violationsInGroup(prep: Prepared, profile: ScoringProfile) {
+  const seatMemo = new Map<number, Violation[]>();
+  const { region } = prep.problem;
+  return (team: Team, assignment: Int32Array): Violation[] => {
+    const out: Violation[] = [];
+    for (let seat = 0; seat < prep.nSeats; seat++) {
+      const c = assignment[seat] as number;
+      if (c < 0) continue;
+      const at = c * prep.nSeats + seat;
+      if ((prep.seatHard[at] as number) + (prep.seatSoft[at] as number) === 0) continue;
+      let found = seatMemo.get(at);
+      if (!found) {
+        const member = prep.problem.candidates[c] as Member;
+        found = seatViolations(member, seat, prep.posts[seat] as PostProfile, region, profile);
+        seatMemo.set(at, found);
+      }
+      for (const v of found) out.push(v);
+    }
+    for (const v of teamViolations(team, profile)) out.push(v);
+    return out;
+  };
 }
 
 /** Each seat's candidate index (−1 vacant), adding new members to the shared candidate list. */
@@ -239,7 +306,8 @@ export function scoreTeam(team: Team, profile: ScoringProfile): TeamScore {
       women += prep.woman[c] as number;
     }
   }
-  const violations = ruleViolations(team, profile);
+  // Texts are only built for teams that broke a rule (the evaluator counts exactly what the rules list).
+  const violations = b.hard + b.soft > 0 ? ruleViolations(team, profile) : [];
   const vacancies = team.seats.filter((s) => !s.member).length;
 
   return {

@@ -92,7 +92,7 @@ function isTeam(v: unknown, extraKey?: string): boolean {
   return Array.isArray(seats) && seats.length >= 1 && seats.length <= 40 && seats.every(isSeat);
 }
 
-const isDetail = (v: unknown) => v === undefined || v === "summary" || v === "full";
+const isDetail = (v: unknown) => v === undefined || v === "summary" || v === "full" || v === "scores";
 
 /** The body when it is well formed (as zod would accept it unchanged), otherwise undefined. */
 export function readScoreBody(value: unknown, maxTeams: number): ScoreBody | undefined {

@@ -55,9 +55,11 @@ const SeatRequest = z
     description: "A stored cadre (`cadreId`), an inline `member`, or neither (vacant).",
   });
 
-const Detail = z.enum(["summary", "full"]).openapi({
+const Detail = z.enum(["summary", "full", "scores"]).openapi({
   description:
-    "full: per-seat costliest factors, derived factors, temperaments, structure; summary: score, parts, violations, per-seat fit.",
+    "full: per-seat costliest factors, derived factors, temperaments, structure; summary: score, parts, violations, " +
+    "per-seat fit; scores: score, parts and the rules broken (rule, severity, seat) without texts — for screening " +
+    "thousands of teams, then asking `summary` or `full` for the few worth reading.",
 });
 
 const TeamRequest = z
@@ -165,9 +167,25 @@ export const TeamScoreSummarySchema = z
   })
   .openapi("TeamScoreSummary");
 
+export const TeamScoreBriefSchema = z
+  .object({
+    score: z.number(),
+    feasible: z.boolean(),
+    profileVersion: z.number().int(),
+    components: ComponentsSchema,
+    violations: z.array(
+      z.object({
+        rule: z.string(),
+        severity: z.enum(["hard", "soft"]),
+        seat: z.number().int().optional(),
+      }),
+    ),
+  })
+  .openapi("TeamScoreBrief");
+
 export const BatchSchema = z
   .object({
     profileVersion: z.number().int(),
-    results: z.array(z.union([TeamScoreSummarySchema, TeamScoreSchema])),
+    results: z.array(z.union([TeamScoreSummarySchema, TeamScoreSchema, TeamScoreBriefSchema])),
   })
   .openapi("ScoreBatch");

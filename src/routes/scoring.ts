@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { guardStoredCadres } from "../auth/field-access";
 import { ApiError } from "../lib/problem";
 import { createRouter, fieldErrors } from "../lib/router";
 import { IdParams, jsonBody, jsonContent, problemResponses } from "../lib/schemas";
@@ -10,6 +11,7 @@ import {
   ManyTeamsRequest,
   OneTeamRequest,
   ScoreRequest,
+  TeamScoreBriefSchema,
   TeamScoreSchema,
   TeamScoreSummarySchema,
 } from "./scoring.schemas";
@@ -29,7 +31,9 @@ const scoreRoute = createRoute({
     200: {
       description: "The score (one team) or `{ profileVersion, results }` (many)",
       content: {
-        "application/json": { schema: z.union([TeamScoreSchema, TeamScoreSummarySchema, BatchSchema]) },
+        "application/json": {
+          schema: z.union([TeamScoreSchema, TeamScoreSummarySchema, TeamScoreBriefSchema, BatchSchema]),
+        },
       },
     },
     ...problemResponses(400, 413, 415, 422),
@@ -79,10 +83,11 @@ const router = createRouter();
 router.openAPIRegistry.registerPath(scoreRoute);
 router.post("/v1/score", async (c) => {
   const body = await readBody(c);
+  guardStoredCadres(c, body);
   if ("teams" in body)
-    return c.json(await scoring.scoreMany(c.var.services, body.teams, body.detail ?? "summary"), 200);
+    return c.json(await scoring.scoreMany(c.get("services"), body.teams, body.detail ?? "summary"), 200);
   const { detail, ...team } = body;
-  return c.json(await scoring.scoreOne(c.var.services, team, detail ?? "full"), 200);
+  return c.json(await scoring.scoreOne(c.get("services"), team, detail ?? "full"), 200);
 });
 
 export const scoringRoutes = router.openapi(

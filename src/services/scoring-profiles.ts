@@ -17,7 +17,23 @@ export type ProfilePatch = Partial<Pick<StoredProfile, "name">> & {
 
 /** How long a process trusts its cached profile before asking the database for a newer version. */
 const CACHE_MS = 1000;
-const cache = new WeakMap<Db, { version: number; body: StoredProfile; checkedAt: number }>();
+/**
+ * The newest version per database, checked at most every CACHE_MS. The profile object handed out is
+ * kept too (one per year), so that scoring's per-profile precomputations are reused between requests.
+ */
+const cache = new WeakMap<
+  Db,
+  { version: number; body: StoredProfile; checkedAt: number; profile?: ScoringProfile }
+>();
+
+/** The cached profile object for `year`, made once per version and year. */
+function cachedProfile(
+  entry: { version: number; body: StoredProfile; profile?: ScoringProfile },
+  year: number,
+) {
+  if (entry.profile?.asOfYear !== year) entry.profile = withYear(entry.version, entry.body, year);
+  return entry.profile;
+}
 
 function toPostProfile(row: Awaited<ReturnType<typeof q.allPostTypeRows>>[number]): PostProfile {
   return {
@@ -78,11 +94,11 @@ export async function currentProfile(services: RequestServices): Promise<Scoring
   const now = clock.now();
   const cached = cache.get(db);
   if (cached && now.getTime() - cached.checkedAt < CACHE_MS)
-    return withYear(cached.version, cached.body, now.getUTCFullYear());
+    return cachedProfile(cached, now.getUTCFullYear());
   const version = await q.latestProfileVersion(db);
   if (version !== undefined && cached?.version === version) {
     cached.checkedAt = now.getTime();
-    return withYear(version, cached.body, now.getUTCFullYear());
+    return cachedProfile(cached, now.getUTCFullYear());
   }
   if (version === undefined) {
     await writeVersion(
@@ -98,8 +114,9 @@ export async function currentProfile(services: RequestServices): Promise<Scoring
   }
   const row = await q.profileRow(db, version);
   const body = row?.body as unknown as StoredProfile;
-  cache.set(db, { version, body, checkedAt: now.getTime() });
-  return withYear(version, body, now.getUTCFullYear());
+  const entry = { version, body, checkedAt: now.getTime() };
+  cache.set(db, entry);
+  return cachedProfile(entry, now.getUTCFullYear());
 }
 
 function stripYear(profile: ScoringProfile): StoredProfile {

@@ -1,14 +1,14 @@
 import {
   scoreTeam,
-  scoreTeamSummary,
   scoreTeamsSummary,
   type TeamScore,
+  type TeamScoreBrief,
   type TeamScoreSummary,
 } from "../../scoring/score-team";
 import type { Member, ScoringProfile, Team } from "../../scoring/types";
 import type { RequestServices } from "../deps";
 import { ApiError, type FieldError } from "../lib/problem";
-import { loadMembers } from "./members";
+import { loadMembersCached } from "./members";
 import { currentProfile } from "./scoring-profiles";
 import { getTeam } from "./teams";
 
@@ -26,7 +26,8 @@ export interface TeamRequest {
   seats: SeatRequest[];
 }
 
-export type Detail = "full" | "summary";
+/** How much each answer says: explanations (`full`), parts and violations (`summary`), or `scores` only. */
+export type Detail = "full" | "summary" | "scores";
 
 const MAX_ERRORS = 100;
 
@@ -41,7 +42,7 @@ async function resolveTeams(
   path: (team: number) => string,
 ): Promise<Team[]> {
   const ids = requests.flatMap((t) => t.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : [])));
-  const members = ids.length ? await loadMembers(services.db, ids, profile.asOfYear) : new Map();
+  const members = ids.length ? await loadMembersCached(services.db, ids, profile.asOfYear) : new Map();
   const errors: FieldError[] = [];
   const fail = (field: string, code: string, message: string) => {
     if (errors.length < MAX_ERRORS) errors.push({ field, code, message });
@@ -94,18 +95,21 @@ export async function scoreOne(
   services: RequestServices,
   request: TeamRequest,
   detail: Detail = "full",
-): Promise<TeamScore | TeamScoreSummary> {
+): Promise<TeamScore | TeamScoreSummary | TeamScoreBrief> {
   const profile = await currentProfile(services);
   const [team] = await resolveTeams(services, [request], profile, () => "");
-  return detail === "full" ? scoreTeam(team as Team, profile) : scoreTeamSummary(team as Team, profile);
+  if (detail === "full") return scoreTeam(team as Team, profile);
+  return scoreTeamsSummary([team as Team], profile, detail)[0] as TeamScoreSummary | TeamScoreBrief;
 }
 
-/** Scores many teams with one profile version; `summary` leaves out the per-seat explanations. */
+/** Scores many teams with one profile version; `summary` and `scores` leave out the explanations. */
 export async function scoreMany(services: RequestServices, requests: TeamRequest[], detail: Detail) {
   const profile = await currentProfile(services);
   const teams = await resolveTeams(services, requests, profile, (t) => `teams.${t}.`);
   const results =
-    detail === "full" ? teams.map((team) => scoreTeam(team, profile)) : scoreTeamsSummary(teams, profile);
+    detail === "full"
+      ? teams.map((team) => scoreTeam(team, profile))
+      : scoreTeamsSummary(teams, profile, detail);
   return { profileVersion: profile.version, results };
 }
 

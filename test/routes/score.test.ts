@@ -556,6 +556,39 @@ describe("POST /v1/score: many teams", () => {
     }
   });
 
+  it('`detail: "scores"` gives the summary\'s numbers and the rules broken, without texts or seats', async () => {
+    const teams = manyTeams(200);
+    const summary = await scoreBatch({ teams, detail: "summary" });
+    const scores = await scoreBatch({ teams, detail: "scores" });
+    expect(scores.results).toHaveLength(200);
+    let broken = 0;
+    for (let i = 0; i < teams.length; i++) {
+      const full = summary.results[i] as TeamScore;
+      const brief = scores.results[i] as TeamScore;
+      expect(Object.keys(brief).sort()).toEqual([
+        "components",
+        "feasible",
+        "profileVersion",
+        "score",
+        "violations",
+      ]);
+      expect(brief.score).toBe(full.score);
+      expect(brief.feasible).toBe(full.feasible);
+      expect(brief.components).toEqual(full.components);
+      expect(brief.violations).toEqual(
+        full.violations.map((v) => ({
+          rule: v.rule,
+          severity: v.severity,
+          ...(v.seat === undefined ? {} : { seat: v.seat }),
+        })),
+      );
+      broken += brief.violations.length;
+    }
+    expect(broken).toBeGreaterThan(0);
+    // One team asks for it too.
+    expect(await score({ ...teams[0], detail: "scores" })).toEqual(scores.results[0]);
+  });
+
   it("a batch of one is a batch", async () => {
     const batch = await scoreBatch({ teams: [baseTeam()] });
     expect(batch.results).toHaveLength(1);
