@@ -1,6 +1,8 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
+const WORKER_TEST_ADMIN_TOKEN = "worker-test-admin-token-0123456789abcdef";
+
 export default defineConfig({
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],
@@ -21,7 +23,10 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             main: "./src/worker.ts",
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { DATABASE_URL: inject("libsqlUrl") } },
+            miniflare: {
+              // The bootstrap admin token of test/worker/app.test.ts (a test value, not a secret).
+              bindings: { DATABASE_URL: inject("libsqlUrl"), BANZI_ADMIN_TOKEN: WORKER_TEST_ADMIN_TOKEN },
+            },
           })),
         ],
         test: {

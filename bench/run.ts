@@ -3,11 +3,14 @@
  * autocannon averages and percentiles over a fixed duration (HTTP, loopback only); the machine is
  * shared and noisy, so compare ratios measured in the same run rather than absolute numbers.
  *
- * Options: `--only evaluator|suggest|http`, `--seconds N` (HTTP duration per case, default 5).
+ * Options: `--only evaluator|suggest|exchange|http`, `--seconds N` (HTTP duration per case, default 5).
  */
 import { parseArgs } from "node:util";
 import { benchEvaluator } from "./evaluator";
+import { benchExchange } from "./exchange";
 import { benchHttp } from "./http";
+import { benchImport } from "./import";
+import { benchRerank } from "./rerank";
 import { benchSuggest } from "./suggest";
 
 const { values } = parseArgs({ options: { only: { type: "string" }, seconds: { type: "string" } } });
@@ -47,6 +50,27 @@ if (!values.only || values.only === "suggest") {
   console.log("Targets: (a) median ≤ 50 ms and #1 = exact optimum where known; (b) median ≤ 300 ms.");
 }
 
+if (!values.only || values.only === "exchange") {
+  console.log(
+    "\nExchange plans: 129 movable cadres into the 12 teams of a demo city (first feasible plan, final plan; exact-linear plan by HiGHS, re-scored in full)\n",
+  );
+  console.table(
+    (await benchExchange({ instances: 3 })).map((r) => ({
+      instance: r.instance,
+      objective: r.objective,
+      "vacancies/pool": `${r.vacancies}/${r.pool}`,
+      "first feasible ms": r.firstFeasibleMs === null ? "-" : fmt(r.firstFeasibleMs, 0),
+      "final ms": fmt(r.finalMs, 0),
+      final: fmt(r.final, 4),
+      "exact-linear re-scored": r.linearRescored === null ? r.linearStatus : fmt(r.linearRescored, 4),
+      "HiGHS ms": fmt(r.linearMs, 0),
+      better: r.linearRescored === null || r.final > r.linearRescored ? "yes" : "no",
+      "1st/top-3 choice": `${fmt(100 * r.firstChoiceShare)} % / ${fmt(100 * r.top3Share)} %`,
+    })),
+  );
+  console.log("Targets: first feasible ≤ 1 s; final ≤ 5 s and better than the exact-linear plan re-scored.");
+}
+
 if (!values.only || values.only === "http") {
   console.log(`\nHTTP on 127.0.0.1 (autocannon, ${seconds} s per case; server in a child process)\n`);
   const rows = await benchHttp(seconds);
@@ -63,4 +87,27 @@ if (!values.only || values.only === "http") {
     })),
   );
   console.log("Targets: one team ≥ 0.6 × echo requests/s with p99 ≤ 10 ms; batches ≥ 100,000 teams/s.");
+}
+
+if (!values.only || values.only === "import") {
+  console.log(
+    "\nImport of a round of test results (CSV, 10,000 assessments, embedded file database; medians of 3)\n",
+  );
+  console.table(
+    (await benchImport()).map((r) => ({
+      case: r.case,
+      rows: fmt(r.rows),
+      "median ms": fmt(r.medianMs, 1),
+      "rows/s": fmt(r.rowsPerSecond),
+    })),
+  );
+  console.log("Target: import (validation and commit) ≤ 3 s.");
+}
+
+if (!values.only || values.only === "rerank") {
+  console.log(
+    "\nRe-ranking after an import (embedded file database; end to end as the job runner runs it)\n",
+  );
+  console.table((await benchRerank()).map((r) => ({ case: r.case, ms: fmt(r.ms, 1), detail: r.detail })));
+  console.log("Targets: re-rank job ≤ 2 s; its result identical to a full recomputation.");
 }

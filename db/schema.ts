@@ -20,6 +20,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import { FACTORS } from "../scoring/factors";
+import { GRADES } from "../scoring/validity";
 
 export const REGION_LEVELS = ["city", "county"] as const;
 export const GENDERS = ["male", "female"] as const;
@@ -382,6 +383,14 @@ export const jobs = sqliteTable(
     result: text({ mode: "json" }).$type<unknown>(),
     error: text(),
     attempts: integer().notNull().default(0),
+    /** The runner holding the job while `running` (a process or isolate id). */
+    runner: text(),
+    /**
+     * While `running`: until when the runner's claim holds; it renews the lease as it reports
+     * progress. A `running` job whose lease has passed was interrupted (its process died) and is
+     * claimed again — handlers are deterministic and commit only at the end, so it is re-run.
+     */
+    leaseUntil: text("lease_until"),
     ...timestamps,
   },
   (t) => [
@@ -409,4 +418,190 @@ export const auditEvents = sqliteTable(
     outcome: text().notNull(),
   },
   (t) => [index("audit_events_at_idx").on(t.at), index("audit_events_actor_idx").on(t.actorId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Re-ranking (issue 5): versioned team scores and the differences between ranking versions.
+
+/**
+ * A stored team's score, versioned: a re-rank job adds a version for every team whose members'
+ * assessments (or whose scoring profile) changed, beside the earlier ones.
+ */
+export const teamScores = sqliteTable(
+  "team_scores",
+  {
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    profileVersion: integer("profile_version").references(() => scoringProfiles.version),
+    score: real().notNull(),
+    feasible: integer({ mode: "boolean" }).notNull(),
+    /** Components, violations and the members scored. */
+    summary: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** What changed since the previous version (null for the first). */
+    diff: text({ mode: "json" }).$type<Record<string, unknown>>(),
+    jobId: text("job_id"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.version] }),
+    // A job's report lists what it changed.
+    index("team_scores_job_idx").on(t.jobId),
+  ],
+);
+
+/** How a request's ranking version differs from the one before it (written by re-rank jobs). */
+export const suggestionDiffs = sqliteTable(
+  "suggestion_diffs",
+  {
+    requestId: text("request_id")
+      .notNull()
+      .references(() => suggestionRequests.id, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    fromVersion: integer("from_version").notNull(),
+    diff: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    jobId: text("job_id"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.version] }), index("suggestion_diffs_job_idx").on(t.jobId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Authentication (issue 6): API tokens, the web page's sessions, and Idempotency-Key replies.
+
+/** 角色 — what a token may do; see src/auth/route-roles.ts for which routes each role reaches. */
+export const TOKEN_ROLES = ["admin", "staff", "scorer", "auditor"] as const;
+
+/**
+ * An API token. Only the SHA-256 of the token is stored: tokens are 32 random bytes (base64url), so
+ * a plain hash cannot be reversed by guessing and needs no salt or slow KDF.
+ */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    role: text({ enum: TOKEN_ROLES }).notNull(),
+    tokenSha256: text("token_sha256").notNull(),
+    /** The token that created this one (null for the bootstrap admin and the command line). */
+    createdBy: text("created_by"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    revokedAt: text("revoked_at"),
+  },
+  () => [check("api_tokens_role_ck", inList("role", TOKEN_ROLES))],
+);
+
+/** A web page's login: a cookie naming the session and a CSRF token, both stored as hashes. */
+export const apiSessions = sqliteTable(
+  "api_sessions",
+  {
+    id: text().primaryKey(),
+    tokenId: text("token_id")
+      .notNull()
+      .references(() => apiTokens.id),
+    secretSha256: text("secret_sha256").notNull(),
+    csrfSha256: text("csrf_sha256").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  // Revoking a token ends its sessions.
+  (t) => [index("api_sessions_token_idx").on(t.tokenId)],
+);
+
+/** The first answer to a creating POST sent with an `Idempotency-Key`, replayed for a repeat. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    /** Keys are scoped per token: two clients may pick the same key. */
+    actorId: text("actor_id").notNull(),
+    key: text().notNull(),
+    method: text().notNull(),
+    path: text().notNull(),
+    requestSha256: text("request_sha256").notNull(),
+    status: integer().notNull(),
+    contentType: text("content_type"),
+    body: text().notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.actorId, t.key] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Follow-up after placement (issue 8): who was placed where, with the prediction at the time, and
+// how they were appraised afterwards.
+
+/** Where a placement came from: an accepted suggestion, a carried-out exchange plan, or entered by hand. */
+export const PLACEMENT_SOURCES = ["suggestion", "exchange-plan", "manual"] as const;
+/** 年度考核等次: 优秀 / 称职 / 基本称职 / 不称职 (scoring/validity.ts orders them 4 … 1). */
+export const APPRAISAL_GRADES = GRADES;
+
+/**
+ * 任职 — a cadre placed in a post of a region's team, with what banzi predicted at the time: the
+ * person–post fit, the team's score and components, and the scoring-profile version used. Rows are
+ * history: a cadre with placements cannot be deleted (409) until they are.
+ */
+export const placements = sqliteTable(
+  "placements",
+  {
+    id: text().primaryKey(),
+    cadreId: text("cadre_id")
+      .notNull()
+      .references(() => cadres.id),
+    /** The stored team the seat belongs to; null when the placement was outside one, or the team was deleted. */
+    teamId: text("team_id").references(() => teams.id, { onDelete: "set null" }),
+    regionCode: text("region_code")
+      .notNull()
+      .references(() => regions.code),
+    postCode: text("post_code")
+      .notNull()
+      .references(() => postTypes.code),
+    placedOn: text("placed_on").notNull(),
+    source: text({ enum: PLACEMENT_SOURCES }).notNull(),
+    /** The suggestion request or exchange plan (job) id; null for manual placements. */
+    sourceId: text("source_id"),
+    /** Person–post fit in [0, 1] at the time. */
+    fit: real().notNull(),
+    teamScore: real("team_score").notNull(),
+    components: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    profileVersion: integer("profile_version")
+      .notNull()
+      .references(() => scoringProfiles.version),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    check("placements_source_ck", inList("source", PLACEMENT_SOURCES)),
+    check("placements_fit_ck", sql`fit between 0 and 1`),
+    check("placements_manual_ck", sql`source = 'manual' or source_id is not null`),
+    // A suggestion or plan is carried out once: the same cadre from the same source twice is a 409.
+    uniqueIndex("placements_source_cadre_uq")
+      .on(t.source, t.sourceId, t.cadreId)
+      .where(sql`source_id is not null`),
+    // The list filters and the follow-up list (latest placement per cadre).
+    index("placements_cadre_idx").on(t.cadreId, t.placedOn),
+    index("placements_team_idx").on(t.teamId),
+    index("placements_region_post_idx").on(t.regionCode, t.postCode),
+  ],
+);
+
+/** 年度考核 — one annual appraisal of a placement; one per year (a second for the same year is a 409). */
+export const placementOutcomes = sqliteTable(
+  "placement_outcomes",
+  {
+    placementId: text("placement_id")
+      .notNull()
+      .references(() => placements.id, { onDelete: "cascade" }),
+    year: integer().notNull(),
+    grade: text({ enum: APPRAISAL_GRADES }).notNull(),
+    /** Structured follow-up notes (free keys, e.g. `{ "text": "…", "adjustment": "…" }`). */
+    notes: text({ mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.placementId, t.year] }),
+    check("placement_outcomes_grade_ck", inList("grade", APPRAISAL_GRADES)),
+    check("placement_outcomes_year_ck", sql`year between 1950 and 2200`),
+  ],
 );

@@ -1,6 +1,13 @@
 import type { Context } from "hono";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { Credentials } from "./auth/credentials";
+import { guard } from "./auth/guard";
+import { idempotency } from "./auth/idempotency";
+import { tokenBuckets } from "./auth/rate-limit";
+import { requestTimeout } from "./auth/timeout";
 import { type AppDeps, defaultConfig, type RequestServices, systemClock } from "./deps";
 import { limitBody } from "./lib/body-limit";
 import { docsInitScript, docsPage } from "./lib/docs-page";
@@ -8,16 +15,25 @@ import { methodNotAllowed } from "./lib/method-not-allowed";
 import { ApiError } from "./lib/problem";
 import { createRouter } from "./lib/router";
 import { assessmentRoutes } from "./routes/assessments";
+import { auditRoutes } from "./routes/audit";
 import { cadreRoutes } from "./routes/cadres";
+import { exchangePlanRoutes } from "./routes/exchange-plans";
+import { exportRoutes } from "./routes/exports";
 import { importRoutes } from "./routes/imports";
+import { jobRoutes } from "./routes/jobs";
 import { normRoutes } from "./routes/norms";
+import { placementRoutes } from "./routes/placements";
 import { postTypeRoutes } from "./routes/post-types";
 import { psychometricsRoutes } from "./routes/psychometrics";
 import { regionRoutes } from "./routes/regions";
+import { rerankRoutes } from "./routes/rerank";
 import { scoringRoutes } from "./routes/scoring";
 import { scoringProfileRoutes } from "./routes/scoring-profiles";
+import { sessionRoutes } from "./routes/session";
 import { suggestionRoutes } from "./routes/suggestions";
 import { teamRoutes } from "./routes/teams";
+import { tokenRoutes } from "./routes/tokens";
+import { immediateAudit } from "./services/audit";
 
 export const API_VERSION = "0.1.0";
 
@@ -39,6 +55,9 @@ export function createApp(deps: AppDeps) {
   const dbFor = typeof db === "function" ? db : () => db;
 
   const app = createRouter();
+  const credentials = new Credentials();
+  const buckets = config.rateLimit ? tokenBuckets(config.rateLimit) : undefined;
+  const audit = deps.audit ?? immediateAudit;
 
   app.use("*", requestId());
   if (deps.log) {
@@ -50,12 +69,26 @@ export function createApp(deps: AppDeps) {
       log(`${c.req.method} ${c.req.routePath} ${c.res.status} ${ms}ms ${c.get("requestId")}`);
     });
   }
+  app.use("*", secureHeaders());
+  if (config.corsOrigins.length > 0)
+    app.use(
+      "*",
+      cors({
+        origin: config.corsOrigins,
+        allowHeaders: ["authorization", "content-type", "if-match", "idempotency-key", "x-csrf-token"],
+        exposeHeaders: ["etag", "x-request-id", "retry-after"],
+        credentials: true,
+      }),
+    );
   app.use("*", async (c, next) => {
-    const services: RequestServices = { db: dbFor(c), clock, newId };
+    const jobs = typeof deps.jobs === "function" ? deps.jobs(c) : deps.jobs;
+    const services: RequestServices = { db: dbFor(c), clock, newId, ...(jobs ? { jobs } : {}) };
     c.set("services", services);
     c.set("config", config);
+    c.set("credentials", credentials);
     await next();
   });
+  app.use("/v1/*", requestTimeout(config.requestTimeoutMs));
   // Batch scoring and imports take large bodies; everything else is small.
   app.use(
     "/v1/*",
@@ -68,9 +101,27 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
+  if (!config.benchmarkWithoutAuth) {
+    app.use(
+      "*",
+      guard({
+        config,
+        credentials,
+        audit,
+        rateLimiter: deps.rateLimiter ?? (() => buckets),
+        now: () => clock.now(),
+      }),
+    );
+    app.use("/v1/*", idempotency(clock));
+  }
+
   app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));
 
   const routes = [
+    sessionRoutes,
+    tokenRoutes,
+    auditRoutes,
+    exportRoutes,
     regionRoutes,
     postTypeRoutes,
     cadreRoutes,
@@ -81,26 +132,27 @@ export function createApp(deps: AppDeps) {
     normRoutes,
     psychometricsRoutes,
     suggestionRoutes,
+    exchangePlanRoutes,
     importRoutes,
+    jobRoutes,
+    rerankRoutes,
+    placementRoutes,
   ];
   for (const r of routes) app.route("/", r);
-
-  if (config.publicDocs) {
-    app.doc31("/openapi.json", {
-      openapi: "3.1.0",
-      info: {
-        title: "banzi API",
-        version: API_VERSION,
-        description:
-          "banzi (班子) recommends county leadership teams from reserve cadres using 16PF assessments, skills " +
-          "and the cadre-management rules. Recommendations are advisory (参考依据之一) and always explained.",
-      },
-    });
-    app.get("/docs", (c) => c.html(docsPage()));
-    app.get("/docs/init.js", (c) =>
-      c.body(docsInitScript("/openapi.json"), 200, { "content-type": "text/javascript; charset=utf-8" }),
-    );
-  }
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "banzi API",
+      version: API_VERSION,
+      description:
+        "banzi (班子) recommends county leadership teams from reserve cadres using 16PF assessments, skills " +
+        "and the cadre-management rules. Recommendations are advisory (参考依据之一) and always explained.",
+    },
+  });
+  app.get("/docs", (c) => c.html(docsPage()));
+  app.get("/docs/init.js", (c) =>
+    c.body(docsInitScript("/openapi.json"), 200, { "content-type": "text/javascript; charset=utf-8" }),
+  );
 
   if (deps.staticFiles) app.use("*", deps.staticFiles);
 

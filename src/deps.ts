@@ -1,5 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Db } from "../db/client";
+import type { RateLimiter } from "./auth/rate-limit";
+import type { JobNotifier } from "./jobs/types";
+import type { AuditSink } from "./services/audit";
 
 /** The clock is injected so that tests (and scoring) never read the wall clock directly. */
 export interface Clock {
@@ -16,15 +19,31 @@ export interface AppConfig {
   maxBatchBodyBytes: number;
   /** Largest body of `POST /v1/imports` (a round of test results as CSV or JSON). */
   maxImportBodyBytes: number;
-  /** Serve `/docs` and `/openapi.json` (true by default). */
+  /** `/docs` and `/openapi.json` without a token (false by default: any valid token reads them). */
   publicDocs: boolean;
+  /** Origins allowed to call the API from a browser (CORS); none by default. */
+  corsOrigins: string[];
+  /** A request still running after this long is answered 503 (its work is not cancelled). */
+  requestTimeoutMs: number;
+  /** Per-token rate limit on Node (token bucket); null for none. */
+  rateLimit: { perSecond: number; burst: number } | null;
+  /**
+   * Benchmarks only: serve every route without authentication, authorisation or audit, to measure
+   * what they cost (`npm run load`). No environment variable sets it; only code that builds the
+   * app itself can, so a deployment cannot switch authentication off by accident.
+   */
+  benchmarkWithoutAuth: boolean;
 }
 
 export const defaultConfig: AppConfig = {
   maxBodyBytes: 1024 * 1024,
   maxBatchBodyBytes: 32 * 1024 * 1024,
   maxImportBodyBytes: 20 * 1024 * 1024,
-  publicDocs: true,
+  publicDocs: false,
+  corsOrigins: [],
+  requestTimeoutMs: 30_000,
+  rateLimit: { perSecond: 50, burst: 200 },
+  benchmarkWithoutAuth: false,
 };
 
 /**
@@ -41,6 +60,15 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** Generates ids; injected so tests can make them predictable. */
   newId?: () => string;
+  /** Whatever runs background jobs here (Node: the in-process runner; worker: a Queue): told of queued jobs. */
+  jobs?: JobNotifier | ((c: Context) => JobNotifier | undefined);
+  /** Where audit events go: by default each request writes its own before answering. */
+  audit?: AuditSink;
+  /**
+   * A per-request rate limiter (the worker's Rate Limiting binding); by default the in-process
+   * token buckets of `config.rateLimit`.
+   */
+  rateLimiter?: (c: Context) => RateLimiter | undefined;
 }
 
 /** What a request handler and a service get. */
@@ -48,4 +76,6 @@ export interface RequestServices {
   db: Db;
   clock: Clock;
   newId: () => string;
+  /** Told of jobs queued by the request (after their commit); absent where nothing runs jobs. */
+  jobs?: JobNotifier | undefined;
 }

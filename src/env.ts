@@ -9,6 +9,33 @@ const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** A comma-separated list of origins (`https://host[:port]`), none when empty. */
+const OriginList = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+  )
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).max(200)).max(50));
+
+/**
+ * A bootstrap admin token: stored (as its hash) on the first start, when no token exists yet. At
+ * least 32 characters — generate one with `npm run token -- generate`.
+ */
+const AdminToken = z.string().min(32, "must be at least 32 characters (npm run token -- generate)").max(512);
+
+/** Settings of authentication and hardening, the same on both runtimes. */
+const securityEnv = {
+  BANZI_ADMIN_TOKEN: AdminToken.optional(),
+  /** Serve /docs and /openapi.json without a token (default false). */
+  BANZI_PUBLIC_DOCS: booleanFlag.default(false),
+  /** Origins allowed to call the API from a browser (CORS), comma-separated; none by default. */
+  BANZI_CORS_ORIGINS: OriginList,
+};
+
 const LibsqlUrl = z
   .string()
   .regex(
@@ -26,6 +53,11 @@ export const NodeEnvSchema = z.object({
   BANZI_DEMO: booleanFlag.default(true),
   /** One line per request on stdout: method, route, status, time, request id (no bodies, no values). */
   BANZI_ACCESS_LOG: booleanFlag.default(true),
+  /** Requests per second per token (token bucket, burst 4×); 0 turns the in-process limit off. */
+  BANZI_RATE_LIMIT: z.coerce.number().min(0).max(1_000_000).default(50),
+  /** Requests still running after this many ms are answered 503. */
+  BANZI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  ...securityEnv,
 });
 
 export type NodeEnv = z.infer<typeof NodeEnvSchema>;
@@ -35,6 +67,7 @@ export const WorkerEnvSchema = z.object({
     .string()
     .regex(/^(libsql:\/\/|https?:\/\/)/, "the worker reaches libSQL over HTTP: libsql:// or http(s)://"),
   DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
+  ...securityEnv,
 });
 
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;

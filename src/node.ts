@@ -2,34 +2,65 @@
  * Node entry: the embedded libSQL file (default `data/banzi.db`), migrations at start, the demo city
  * on first start, and the app on `PORT` (8787). `npm start` runs this file.
  */
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ServerType, serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Context, MiddlewareHandler } from "hono";
 import { migrateDb, openNodeDb } from "../db/node";
 import { isEmpty, loadDemoCity } from "../db/seed/load";
-import { createApp } from "./app";
+import { createApp, describeForLog } from "./app";
 import { systemClock } from "./deps";
 import { NodeEnvSchema, parseEnv } from "./env";
+import { InProcessRunner } from "./jobs/in-process";
 import { SWAGGER_ASSETS } from "./lib/docs-page";
+import { AuditQueue } from "./services/audit";
+import { anyToken, createToken, ensureBootstrapAdmin } from "./services/tokens";
 
 const swaggerRoot = fileURLToPath(new URL("../node_modules/swagger-ui-dist", import.meta.url));
+const echartsRoot = fileURLToPath(new URL("../node_modules/echarts/dist", import.meta.url));
+/** Where the page loads Apache ECharts from (scripts/sync-assets.mjs copies it there for the worker). */
+const ECHARTS_ASSETS = "/vendor/echarts";
 const publicRoot = fileURLToPath(new URL("../public", import.meta.url));
 
-/** Static files: the page in `public/` and Swagger UI's files from the installed package. */
+/** Static files: the page in `public/`, and Swagger UI's and ECharts' files from the installed packages. */
 function staticFiles(): MiddlewareHandler {
   const swagger = serveStatic({
     root: swaggerRoot,
     rewriteRequestPath: (path) => path.slice(SWAGGER_ASSETS.length),
   });
+  const echarts = serveStatic({
+    root: echartsRoot,
+    rewriteRequestPath: (path) => path.slice(ECHARTS_ASSETS.length),
+  });
   const page = serveStatic({ root: publicRoot });
-  return async (c: Context, next) =>
-    c.req.path.startsWith(`${SWAGGER_ASSETS}/`) ? swagger(c, next) : page(c, next);
+  return async (c: Context, next) => {
+    if (c.req.path.startsWith(`${SWAGGER_ASSETS}/`)) return swagger(c, next);
+    if (c.req.path === `${ECHARTS_ASSETS}/echarts.min.js`) return echarts(c, next);
+    return page(c, next);
+  };
 }
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
+}
+
+/**
+ * On the first start of a demo database (the city just loaded into an empty `file:` database and no
+ * token given), so that `npm start` alone gives a page one can sign in to: an admin token is made and
+ * written next to the database, readable by its owner only — never printed. Returns the file.
+ */
+async function writeDemoAdminToken(db: Parameters<typeof anyToken>[0], url: string): Promise<string | null> {
+  if (!url.startsWith("file:")) return null;
+  const file = join(dirname(url.slice("file:".length).split("?")[0] ?? ""), "demo-admin-token.txt");
+  const { token } = await createToken(
+    { db, clock: systemClock },
+    { role: "admin", name: "demo admin (first start)" },
+  );
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return file;
 }
 
 /** Opens and migrates the database, seeds the demo city when empty, and serves the app. */
@@ -39,14 +70,45 @@ export async function startNode(
   const env = parseEnv(NodeEnvSchema, rawEnv);
   const { db, client } = openNodeDb(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   await migrateDb(db);
+  let demoLoaded = false;
   if (env.BANZI_DEMO && (await isEmpty(db))) {
     const loaded = await loadDemoCity(db, systemClock.now());
+    demoLoaded = true;
     console.log(
       `banzi: loaded the demo city (${loaded.regions} regions, ${loaded.cadres} cadres, ${loaded.teams} teams, ${loaded.assessments} assessments)`,
     );
   }
+  if (env.BANZI_ADMIN_TOKEN && (await ensureBootstrapAdmin(db, env.BANZI_ADMIN_TOKEN, systemClock.now())))
+    console.log("banzi: stored BANZI_ADMIN_TOKEN as the bootstrap admin token (id 'bootstrap')");
+  else if (!env.BANZI_ADMIN_TOKEN && !(await anyToken(db))) {
+    const file = demoLoaded ? await writeDemoAdminToken(db, env.DATABASE_URL) : null;
+    console.log(
+      file
+        ? `banzi: created an admin token for the demo and wrote it to ${file} (readable only by you): sign in with it`
+        : "banzi: no API token exists yet: set BANZI_ADMIN_TOKEN or run `npm run token -- create --role admin`",
+    );
+  }
+  // Audit events are written in batches (one insert a second or per 5,000 events), and at shutdown.
+  const audit = new AuditQueue(db, {
+    intervalMs: 1000,
+    maxQueued: 5000,
+    onError: (error) => console.error(`banzi: audit write failed: ${describeForLog(error)}`),
+  });
+  // Background jobs run in this process; jobs left by a previous run resume once their lease passes.
+  const jobs = new InProcessRunner(db, { clock: systemClock, newId: () => crypto.randomUUID() }).start();
   const app = createApp({
     db,
+    jobs,
+    audit,
+    config: {
+      publicDocs: env.BANZI_PUBLIC_DOCS,
+      corsOrigins: env.BANZI_CORS_ORIGINS,
+      requestTimeoutMs: env.BANZI_REQUEST_TIMEOUT_MS,
+      rateLimit:
+        env.BANZI_RATE_LIMIT > 0
+          ? { perSecond: env.BANZI_RATE_LIMIT, burst: 4 * env.BANZI_RATE_LIMIT }
+          : null,
+    },
     staticFiles: staticFiles(),
     ...(env.BANZI_ACCESS_LOG ? { log: (line: string) => console.log(line) } : {}),
   });
@@ -61,8 +123,10 @@ export async function startNode(
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
-          client.close();
-          resolve();
+          Promise.allSettled([jobs.stop(), audit.close()]).finally(() => {
+            client.close();
+            resolve();
+          });
         });
       }),
   };

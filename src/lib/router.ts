@@ -1,11 +1,24 @@
 import type { z } from "@hono/zod-openapi";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Credentials } from "../auth/credentials";
+import type { AuditContext } from "../auth/guard";
+import type { Principal } from "../auth/roles";
 import type { AppConfig, RequestServices } from "../deps";
 import { ApiError, type FieldError } from "./problem";
 
 /** Hono's typed context variables for banzi's routes. */
 export interface AppEnv {
-  Variables: { services: RequestServices; config: AppConfig; requestId: string };
+  Variables: {
+    services: RequestServices;
+    config: AppConfig;
+    requestId: string;
+    /** Who is asking (unset on public routes and when authentication is off for a benchmark). */
+    auth?: Principal;
+    /** What the request adds to the audit trail (src/auth/guard.ts). */
+    audit?: AuditContext;
+    /** The app's cache of verified tokens and sessions (cleared on revocation and logout). */
+    credentials?: Credentials;
+  };
 }
 
 const TARGET_PREFIX: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { EDUCATIONS, GENDERS, KIN_RELATIONS, RANKS } from "../../db/schema";
+import { expectedVersion, versionETag } from "../auth/etag";
 import { pageQuery } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import {
@@ -137,7 +138,11 @@ export const cadreRoutes = createRouter()
       request: { params: IdParams },
       responses: { 200: jsonContent(CadreSchema, "The cadre"), ...problemResponses(404, 422) },
     }),
-    async (c) => c.json(await cadres.getCadre(c.var.services, c.req.valid("param").id), 200),
+    async (c) => {
+      const cadre = await cadres.getCadre(c.var.services, c.req.valid("param").id);
+      c.header("etag", versionETag(cadre.version));
+      return c.json(cadre, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -148,8 +153,12 @@ export const cadreRoutes = createRouter()
       request: { params: IdParams, body: jsonBody(CadrePatch) },
       responses: { 200: jsonContent(CadreSchema, "Updated"), ...problemResponses(400, 404, 413, 415, 422) },
     }),
-    async (c) =>
-      c.json(await cadres.updateCadre(c.var.services, c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const cadre = await cadres.updateCadre(c.var.services, id, c.req.valid("json"), expectedVersion(c));
+      c.header("etag", versionETag(cadre.version));
+      return c.json(cadre, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -161,7 +170,7 @@ export const cadreRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(404, 409, 422) },
     }),
     async (c) => {
-      await cadres.deleteCadre(c.var.services, c.req.valid("param").id);
+      await cadres.deleteCadre(c.var.services, c.req.valid("param").id, expectedVersion(c));
       return c.body(null, 204);
     },
   );

@@ -1,8 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { notifyJob } from "../jobs/enqueue";
 import { ApiError } from "../lib/problem";
 import { createRouter } from "../lib/router";
 import { IdParams, jsonContent, problemResponses } from "../lib/schemas";
 import * as imports from "../services/imports";
+import { rerankAfterImport } from "../services/rerank";
 
 const tags = ["Imports"];
 
@@ -52,7 +54,8 @@ const ImportSummarySchema = z
   .openapi("ImportSummary");
 
 const ImportJson = z
-  .strictObject({ rows: z.array(z.record(z.string(), z.unknown())).min(1) })
+  // 50,000 rows is several rounds of a whole province; the body limit bounds the bytes as well.
+  .strictObject({ rows: z.array(z.record(z.string(), z.unknown())).min(1).max(50_000) })
   .openapi("ImportJson", {
     description:
       'Rows with the CSV column names as keys, e.g. `{ cadreId, takenOn, kind: "sten", A: 6, …, Q4: 4 }`, ' +
@@ -149,7 +152,10 @@ export const importRoutes = createRouter()
         matchBy: query.matchBy,
         kind: query.kind,
         norm: query.norm,
+        // The re-rank job over the changed cadres commits with the import, or not at all.
+        onImported: rerankAfterImport({ ...c.var.services, jobs: undefined }),
       });
+      if (status === 201) await notifyJob(c.var.services, summary.jobId);
       return c.json(summary, status);
     },
   )

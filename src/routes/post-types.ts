@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { RANKS } from "../../db/schema";
 import { FACTORS } from "../../scoring/factors";
+import { checkIfMatch, contentETag } from "../auth/etag";
 import { pageQuery } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import {
@@ -112,7 +113,11 @@ export const postTypeRoutes = createRouter()
       request: { params: CodeParams },
       responses: { 200: jsonContent(PostTypeSchema, "The post type"), ...problemResponses(404, 422) },
     }),
-    async (c) => c.json(await postTypes.getPostType(c.var.services, c.req.valid("param").code), 200),
+    async (c) => {
+      const postType = await postTypes.getPostType(c.var.services, c.req.valid("param").code);
+      c.header("etag", await contentETag(postType));
+      return c.json(postType, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -126,11 +131,13 @@ export const postTypeRoutes = createRouter()
         ...problemResponses(400, 404, 413, 415, 422),
       },
     }),
-    async (c) =>
-      c.json(
-        await postTypes.updatePostType(c.var.services, c.req.valid("param").code, c.req.valid("json")),
-        200,
-      ),
+    async (c) => {
+      const { code } = c.req.valid("param");
+      await checkIfMatch(c, async () => contentETag(await postTypes.getPostType(c.var.services, code)));
+      const postType = await postTypes.updatePostType(c.var.services, code, c.req.valid("json"));
+      c.header("etag", await contentETag(postType));
+      return c.json(postType, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -142,7 +149,9 @@ export const postTypeRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(404, 409, 422) },
     }),
     async (c) => {
-      await postTypes.deletePostType(c.var.services, c.req.valid("param").code);
+      const { code } = c.req.valid("param");
+      await checkIfMatch(c, async () => contentETag(await postTypes.getPostType(c.var.services, code)));
+      await postTypes.deletePostType(c.var.services, code);
       return c.body(null, 204);
     },
   );

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { TEAM_KINDS } from "../../db/schema";
+import { expectedVersion, versionETag } from "../auth/etag";
 import { pageQuery } from "../lib/pagination";
 import { createRouter } from "../lib/router";
 import {
@@ -109,7 +110,11 @@ export const teamRoutes = createRouter()
       request: { params: IdParams },
       responses: { 200: jsonContent(TeamSchema, "The team"), ...problemResponses(404, 422) },
     }),
-    async (c) => c.json(await teams.getTeam(c.var.services, c.req.valid("param").id), 200),
+    async (c) => {
+      const team = await teams.getTeam(c.var.services, c.req.valid("param").id);
+      c.header("etag", versionETag(team.version));
+      return c.json(team, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -120,8 +125,12 @@ export const teamRoutes = createRouter()
       request: { params: IdParams, body: jsonBody(TeamPatch) },
       responses: { 200: jsonContent(TeamSchema, "Updated"), ...problemResponses(400, 404, 413, 415, 422) },
     }),
-    async (c) =>
-      c.json(await teams.updateTeam(c.var.services, c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const team = await teams.updateTeam(c.var.services, id, c.req.valid("json"), expectedVersion(c));
+      c.header("etag", versionETag(team.version));
+      return c.json(team, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -133,7 +142,7 @@ export const teamRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(404, 422) },
     }),
     async (c) => {
-      await teams.deleteTeam(c.var.services, c.req.valid("param").id);
+      await teams.deleteTeam(c.var.services, c.req.valid("param").id, expectedVersion(c));
       return c.body(null, 204);
     },
   )

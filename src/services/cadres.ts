@@ -6,6 +6,7 @@ import { existingPostCodes } from "../../db/queries/post-types";
 import { existingRegionCodes } from "../../db/queries/regions";
 import type { EDUCATIONS, GENDERS, RANKS } from "../../db/schema";
 import type { FactorRecord } from "../../scoring/factors";
+import { preconditionFailed } from "../auth/etag";
 import type { RequestServices } from "../deps";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { ApiError, type FieldError, notFound } from "../lib/problem";
@@ -206,9 +207,17 @@ export async function createCadre(services: RequestServices, input: CadreInput):
   return getCadre(services, id);
 }
 
-export async function updateCadre(services: RequestServices, id: string, patch: CadrePatch): Promise<Cadre> {
+/** `expectedVersion` (from If-Match) is compared inside the write transaction: stale → 412, nothing changed. */
+export async function updateCadre(
+  services: RequestServices,
+  id: string,
+  patch: CadrePatch,
+  expectedVersion?: number,
+): Promise<Cadre> {
   await writeTransaction(services.db, async (tx) => {
-    if (!(await q.findCadreRow(tx, id))) throw notFound("cadre", id);
+    const row = await q.findCadreRow(tx, id);
+    if (!row) throw notFound("cadre", id);
+    if (expectedVersion !== undefined && row.version !== expectedVersion) throw preconditionFailed();
     await checkReferences(tx, id, patch);
     await q.updateCadre(
       tx,
@@ -220,7 +229,16 @@ export async function updateCadre(services: RequestServices, id: string, patch: 
   return getCadre(services, id);
 }
 
-export async function deleteCadre(services: RequestServices, id: string): Promise<void> {
+export async function deleteCadre(
+  services: RequestServices,
+  id: string,
+  expectedVersion?: number,
+): Promise<void> {
+  if (expectedVersion !== undefined) {
+    const row = await q.findCadreRow(services.db, id);
+    if (!row) throw notFound("cadre", id);
+    if (row.version !== expectedVersion) throw preconditionFailed();
+  }
   const teams = await q.seatsHeldBy(services.db, id);
   if (teams.length)
     throw new ApiError(

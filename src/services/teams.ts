@@ -4,6 +4,7 @@ import { existingPostCodes } from "../../db/queries/post-types";
 import { findRegion } from "../../db/queries/regions";
 import * as q from "../../db/queries/teams";
 import type { TEAM_KINDS } from "../../db/schema";
+import { preconditionFailed } from "../auth/etag";
 import type { RequestServices } from "../deps";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { ApiError, type FieldError, invalid, notFound } from "../lib/problem";
@@ -185,9 +186,13 @@ export async function updateTeam(
   services: RequestServices,
   id: string,
   patch: Partial<Omit<TeamInput, "id">>,
+  expectedVersion?: number,
 ): Promise<Team> {
   await writeTransaction(services.db, async (tx) => {
-    if (!(await q.findTeamRow(tx, id))) throw notFound("team", id);
+    const row = await q.findTeamRow(tx, id);
+    if (!row) throw notFound("team", id);
+    // From If-Match, compared inside the write transaction: stale → 412, nothing changed.
+    if (expectedVersion !== undefined && row.version !== expectedVersion) throw preconditionFailed();
     if (patch.region !== undefined) await checkRegion(tx, patch.region);
     if (patch.seats) {
       await checkSeats(
@@ -206,7 +211,16 @@ export async function updateTeam(
   return getTeam(services, id);
 }
 
-export async function deleteTeam(services: RequestServices, id: string): Promise<void> {
+export async function deleteTeam(
+  services: RequestServices,
+  id: string,
+  expectedVersion?: number,
+): Promise<void> {
+  if (expectedVersion !== undefined) {
+    const row = await q.findTeamRow(services.db, id);
+    if (!row) throw notFound("team", id);
+    if (row.version !== expectedVersion) throw preconditionFailed();
+  }
   if ((await q.deleteTeam(services.db, id)) === 0) throw notFound("team", id);
 }
 

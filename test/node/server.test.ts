@@ -2,67 +2,23 @@
  * `npm start`'s entry as a real process on a real port: it migrates and seeds a fresh file, keeps
  * data across a restart, and starts cleanly on a database that is already migrated.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startNodeServer, stopNodeServer } from "../support/node-server";
 
 const dir = mkdtempSync(join(tmpdir(), "banzi-node-"));
 const databaseUrl = `file:${join(dir, "banzi.db")}`;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+/** The bootstrap admin token given to the server (a test value). */
+const ADMIN_TOKEN = "node-test-admin-token-0123456789abcdef";
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
-/** Starts `src/node.ts` and resolves once it says it is listening; rejects with its output if it exits. */
-async function start(
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-    child.stdout?.on("data", () => {
-      if (output.includes("listening on")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, child, output: () => output };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  return new Promise((resolve) => {
-    child.once("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
-}
+const start = (env: Record<string, string | undefined>) =>
+  startNodeServer({ DATABASE_URL: databaseUrl, BANZI_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
+const stop = stopNodeServer;
 
 describe("the Node server (npm start)", () => {
   it("migrates and seeds a new file, keeps data across a restart, and restarts cleanly", async () => {
@@ -71,11 +27,18 @@ describe("the Node server (npm start)", () => {
       expect(first.output()).toContain("loaded the demo city");
       const health = await fetch(`${first.url}/health`);
       expect(health.status).toBe(200);
-      const teams = (await (await fetch(`${first.url}/v1/teams?limit=200`)).json()) as { items: unknown[] };
+      expect(first.output()).toContain("stored BANZI_ADMIN_TOKEN as the bootstrap admin token");
+      expect((await fetch(`${first.url}/v1/teams`)).status).toBe(401);
+      const teams = (await (await fetch(`${first.url}/v1/teams?limit=200`, { headers: auth })).json()) as {
+        items: unknown[];
+      };
       expect(teams.items.length).toBe(12);
-      const doc = (await (await fetch(`${first.url}/openapi.json`)).json()) as { openapi: string };
+      expect((await fetch(`${first.url}/openapi.json`)).status).toBe(401);
+      const doc = (await (await fetch(`${first.url}/openapi.json`, { headers: auth })).json()) as {
+        openapi: string;
+      };
       expect(doc.openapi).toBe("3.1.0");
-      const docs = await fetch(`${first.url}/docs`);
+      const docs = await fetch(`${first.url}/docs`, { headers: auth });
       expect(docs.status).toBe(200);
       // The reference UI's files come from this server, not a CDN.
       const bundle = await fetch(`${first.url}/vendor/swagger-ui/swagger-ui-bundle.js`);
@@ -84,7 +47,7 @@ describe("the Node server (npm start)", () => {
       expect((await fetch(`${first.url}/vendor/swagger-ui/swagger-ui.css`)).status).toBe(200);
       const created = await fetch(`${first.url}/v1/regions`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: JSON.stringify({ code: "KEEP-1", name: "重启测试县", level: "county", parent: "XJ" }),
       });
       expect(created.status).toBe(201);
@@ -92,16 +55,53 @@ describe("the Node server (npm start)", () => {
       expect(await stop(first.child)).toBe(0);
     }
 
-    const second = await start({});
+    // The variable is read on the first start only: a changed one does not replace the stored token.
+    const second = await start({ BANZI_ADMIN_TOKEN: "another-admin-token-that-is-long-enough-0000" });
     try {
       expect(second.output()).not.toContain("loaded the demo city");
-      const kept = await fetch(`${second.url}/v1/regions/KEEP-1`);
+      expect(
+        (
+          await fetch(`${second.url}/v1/regions/KEEP-1`, {
+            headers: { authorization: "Bearer another-admin-token-that-is-long-enough-0000" },
+          })
+        ).status,
+      ).toBe(401);
+      const kept = await fetch(`${second.url}/v1/regions/KEEP-1`, { headers: auth });
       expect(kept.status).toBe(200);
       expect(((await kept.json()) as { name: string }).name).toBe("重启测试县");
-      const teams = (await (await fetch(`${second.url}/v1/teams?limit=200`)).json()) as { items: unknown[] };
+      const teams = (await (await fetch(`${second.url}/v1/teams?limit=200`, { headers: auth })).json()) as {
+        items: unknown[];
+      };
       expect(teams.items.length).toBe(12);
     } finally {
       expect(await stop(second.child)).toBe(0);
+    }
+  });
+
+  it("on a first demo start without BANZI_ADMIN_TOKEN, writes an admin token to a private file, never to the log", async () => {
+    const demoDir = mkdtempSync(join(tmpdir(), "banzi-demo-"));
+    try {
+      // An undefined value leaves the variable out of the child's environment.
+      const server = await start({
+        DATABASE_URL: `file:${join(demoDir, "banzi.db")}`,
+        BANZI_ADMIN_TOKEN: undefined,
+      });
+      try {
+        const file = join(demoDir, "demo-admin-token.txt");
+        expect(server.output()).toContain(file);
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        const token = readFileSync(file, "utf8").trim();
+        expect(token).toMatch(/^bz_/);
+        expect(server.output()).not.toContain(token);
+        const res = await fetch(`${server.url}/v1/teams?limit=1`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(res.status).toBe(200);
+      } finally {
+        expect(await stop(server.child)).toBe(0);
+      }
+    } finally {
+      rmSync(demoDir, { recursive: true, force: true });
     }
   });
 

@@ -58,7 +58,7 @@ function postImport(
 ) {
   return t.app.request(`/v1/imports${query}`, {
     method: "POST",
-    headers: { "content-type": type, ...(key ? { "idempotency-key": key } : {}) },
+    headers: { "content-type": type, ...t.bearer("admin"), ...(key ? { "idempotency-key": key } : {}) },
     body: body as BodyInit,
   });
 }

@@ -65,7 +65,7 @@ describe("regions", () => {
     const text = await t.app.request("/v1/regions", {
       method: "POST",
       body: "code=1",
-      headers: { "content-type": "text/plain" },
+      headers: { "content-type": "text/plain", ...t.bearer("admin") },
     });
     expect(text.status).toBe(415);
     expect((await problem(text)).code).toBe("unsupported_media_type");

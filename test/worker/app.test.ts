@@ -1,13 +1,15 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
+/** The bootstrap admin token bound in vitest.config.ts (stored by the worker on its first request). */
+const ADMIN = { authorization: "Bearer worker-test-admin-token-0123456789abcdef" };
+
 /** Requests go through the worker's own `fetch` (env parsing, per-request libSQL client over HTTP). */
-const call = (method: string, path: string, body?: unknown) =>
+const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = ADMIN) =>
   exports.default.fetch(`http://banzi.test${path}`, {
     method,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
 const stens = {
@@ -89,6 +91,18 @@ describe("the app in workerd against a libSQL server over HTTP", () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(["w-p1", "w-p2", "w-p3"]);
+  });
+
+  it("refuses a request without a token, and a scorer's read of a cadre, with problem+json", async () => {
+    const anonymous = await call("GET", "/v1/cadres", undefined, {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("content-type")).toContain("application/problem+json");
+    const created = await call("POST", "/v1/tokens", { role: "scorer", name: "worker scorer" });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    const scorer = { authorization: `Bearer ${token}` };
+    expect((await call("GET", "/v1/cadres/w-c1", undefined, scorer)).status).toBe(403);
+    expect((await call("GET", "/v1/regions", undefined, scorer)).status).toBe(200);
   });
 
   it("answers an error as problem+json", async () => {
