@@ -12,9 +12,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { systemClock } from "../src/deps";
 import { NodeEnvSchema, parseEnv } from "../src/env";
-import { progressBar } from "../src/jobs/progress-bar";
-import { claimAndRun, defaultRunnerOptions } from "../src/jobs/runner";
-import { getJob } from "../src/jobs/view";
+import { runJobHere } from "../src/jobs/cli";
 import { ApiError } from "../src/lib/problem";
 import { type ImportIssue, type ImportSource, importAssessments } from "../src/services/imports";
 import { type RerankReport, rerankAfterImport } from "../src/services/rerank";
@@ -79,21 +77,9 @@ async function runRerank(
   services: { db: Db; clock: typeof systemClock; newId: () => string },
   jobId: string,
 ) {
-  const bar = progressBar("re-rank");
-  const run = await claimAndRun(
-    services.db,
-    services,
-    {
-      ...defaultRunnerOptions,
-      runner: `cli-${services.newId()}`,
-      onProgress: (_id, done, total) => bar.update(done, total),
-    },
-    jobId,
-  );
-  bar.end();
-  if (!run)
+  const job = await runJobHere(services, jobId, "re-rank");
+  if (!job)
     return console.log(`banzi: re-rank job ${jobId} is being run by a server; see GET /v1/jobs/${jobId}`);
-  const job = await getJob(services.db, jobId);
   if (job.status === "succeeded") console.log(`banzi: ${(job.result as RerankReport).summary.en}`);
   else
     console.error(

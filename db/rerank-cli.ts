@@ -10,9 +10,7 @@
 import { parseArgs } from "node:util";
 import { systemClock } from "../src/deps";
 import { NodeEnvSchema, parseEnv } from "../src/env";
-import { progressBar } from "../src/jobs/progress-bar";
-import { claimAndRun, defaultRunnerOptions } from "../src/jobs/runner";
-import { getJob } from "../src/jobs/view";
+import { runJobHere } from "../src/jobs/cli";
 import { type RerankReport, startRerank } from "../src/services/rerank";
 import { migrateDb, openNodeDb } from "./node";
 
@@ -50,24 +48,12 @@ try {
   if (values["queue-only"]) {
     console.log(`banzi: re-rank queued as job ${jobId}; a running server will run it`);
   } else {
-    const bar = progressBar(`re-rank ${jobId.slice(0, 8)}`);
-    const run = await claimAndRun(
-      db,
-      services,
-      {
-        ...defaultRunnerOptions,
-        runner: `cli-${services.newId()}`,
-        onProgress: (_id, done, total) => bar.update(done, total),
-      },
-      jobId,
-    );
-    bar.end();
-    if (!run)
+    const job = await runJobHere(services, jobId, `re-rank ${jobId.slice(0, 8)}`);
+    if (!job)
       console.log(
         `banzi: job ${jobId} is being run by a server on the same database; see GET /v1/jobs/${jobId}`,
       );
     else {
-      const job = await getJob(db, jobId);
       if (job.status !== "succeeded") {
         console.error(`banzi: re-rank job ${jobId} ${job.status}: ${job.error ?? ""}`);
         process.exitCode = 1;

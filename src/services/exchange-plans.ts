@@ -7,7 +7,7 @@
 import { inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import * as q from "../../db/queries/suggestions";
-import { cadrePreferences, type RANKS } from "../../db/schema";
+import { cadrePreferences } from "../../db/schema";
 import { seatViolations } from "../../scoring/rules";
 import { exchangeSteps } from "../../scoring/search/exchange";
 import type { ExchangeOutcome, ExchangeProblem, PostChoice } from "../../scoring/search/exchange-types";
@@ -20,6 +20,7 @@ import { getJob } from "../jobs/view";
 import { ApiError, type FieldError, notFound } from "../lib/problem";
 import { loadMembers } from "./members";
 import { currentProfile } from "./scoring-profiles";
+import type { PoolInput } from "./suggestions";
 import { getTeam } from "./teams";
 
 /** An exchange-plan request as the API takes it (see the route's schema). */
@@ -29,16 +30,7 @@ export interface ExchangePlanInput {
   volunteers?: string[] | undefined;
   /** Holders who must leave (R4, or any hard seat rule) or are due for exchange (R5) move too (default true). */
   mustMove?: boolean | undefined;
-  pool?:
-    | {
-        include?: string[] | undefined;
-        exclude?: string[] | undefined;
-        region?: string | undefined;
-        rank?: (typeof RANKS)[number] | undefined;
-        reserve?: boolean | undefined;
-        skills?: string[] | undefined;
-      }
-    | undefined;
+  pool?: PoolInput | undefined;
   objective?: "sum" | "maxmin" | undefined;
   seed?: number | undefined;
   budget?: { iterations?: number | undefined; milliseconds?: number | undefined } | undefined;

@@ -27,20 +27,21 @@ import type { RankingDiff } from "./rerank-diff";
 import { currentProfile } from "./scoring-profiles";
 import { getTeam } from "./teams";
 
+/** Who may be suggested (or moved in an exchange plan): filters and include/exclude lists. */
+export interface PoolInput {
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
+  region?: string | undefined;
+  rank?: (typeof RANKS)[number] | undefined;
+  reserve?: boolean | undefined;
+  skills?: string[] | undefined;
+}
+
 /** A suggestion request as the API takes it (see the route's schema). */
 export interface SuggestionInput {
   teamId?: string | undefined;
   team?: { region: string; seats: { post: string; cadreId?: string | null | undefined }[] } | undefined;
-  pool?:
-    | {
-        include?: string[] | undefined;
-        exclude?: string[] | undefined;
-        region?: string | undefined;
-        rank?: (typeof RANKS)[number] | undefined;
-        reserve?: boolean | undefined;
-        skills?: string[] | undefined;
-      }
-    | undefined;
+  pool?: PoolInput | undefined;
   top?: number | undefined;
   seed?: number | undefined;
   budget?: { iterations?: number | undefined; milliseconds?: number | undefined } | undefined;
