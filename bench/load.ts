@@ -1,5 +1,6 @@
 /**
- * `npm run load [-- --seconds N]`: what authentication, authorisation and the audit trail cost.
+ * `npm run load [-- --seconds N]` (default 12 per mode and route: shorter runs on a shared 2-core
+ * machine scatter by ±5 %): what authentication, authorisation and the audit trail cost.
  * The same routes are driven with autocannon on 127.0.0.1 against two servers, each in a child
  * process of its own with the demo city: one as deployed (tokens, roles, rate limiter, audit queue)
  * and one built with `benchmarkWithoutAuth` — a config flag only code can set (no environment
@@ -231,4 +232,4 @@ const { values } = parseArgs({
   strict: true,
 });
 if (values.serve) await serveOne(values.serve === "on");
-else await main(Math.max(2, Number(values.seconds ?? 6)));
+else await main(Math.max(2, Number(values.seconds ?? 12)));

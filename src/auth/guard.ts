@@ -39,9 +39,16 @@ export interface GuardOptions {
   now: () => Date;
 }
 
-/** `/v1/cadres/:id` (Hono) → `/v1/cadres/{id}` (OpenAPI). */
+const openApiPaths = new Map<string, string>();
+
+/** `/v1/cadres/:id` (Hono) → `/v1/cadres/{id}` (OpenAPI); the app has few routes, so each is converted once. */
 export function openApiPath(honoPath: string): string {
-  return honoPath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
+  let path = openApiPaths.get(honoPath);
+  if (path === undefined) {
+    path = honoPath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
+    if (openApiPaths.size < 1000) openApiPaths.set(honoPath, path);
+  }
+  return path;
 }
 
 /** The OpenAPI path of the route that will answer, if any route matches. */
@@ -50,21 +57,24 @@ function routeOf(c: Context): string | undefined {
   return undefined;
 }
 
+const paramSegments = new Map<string, number[]>();
+
 /** The values of `{…}` segments of `template` in `path`. */
 export function pathParams(template: string, path: string): string[] {
-  const t = template.split("/");
-  const p = path.split("/");
-  const values: string[] = [];
-  for (let i = 0; i < t.length; i++) {
-    if (t[i]?.startsWith("{")) {
-      try {
-        values.push(decodeURIComponent(p[i] ?? ""));
-      } catch {
-        values.push(p[i] ?? "");
-      }
-    }
+  let at = paramSegments.get(template);
+  if (at === undefined) {
+    at = template.split("/").flatMap((segment, i) => (segment.startsWith("{") ? [i] : []));
+    if (paramSegments.size < 1000) paramSegments.set(template, at);
   }
-  return values;
+  if (at.length === 0) return [];
+  const p = path.split("/");
+  return at.map((i) => {
+    try {
+      return decodeURIComponent(p[i] ?? "");
+    } catch {
+      return p[i] ?? "";
+    }
+  });
 }
 
 function idsOf(value: unknown): string[] {
@@ -176,19 +186,23 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
       }) as typeof c.json;
     }
     await next();
-    if (policy.audit || audit.extra.length > 0)
-      await record(c, options, policy, path, c.res.status, c.get("auth") ?? principal);
+    if (policy.audit || audit.extra.length > 0) {
+      // A queueing sink answers synchronously: no extra turn of the event loop per request.
+      const written = record(c, options, policy, path, c.res.status, c.get("auth") ?? principal);
+      if (written) await written;
+    }
   };
 }
 
-async function record(
+/** Builds the request's audit events and hands them to the sink; a promise only if the sink gives one. */
+function record(
   c: Context<AppEnv>,
   options: GuardOptions,
   policy: RoutePolicy,
   path: string,
   status: number,
   principal: Principal | undefined,
-): Promise<void> {
+): Promise<void> | undefined {
   const audit = c.get("audit");
   const base = {
     at: options.now().toISOString(),
@@ -212,12 +226,17 @@ async function record(
     });
   }
   if (status < 400) for (const e of audit?.extra ?? []) events.push({ ...base, ...e });
-  if (events.length === 0) return;
-  try {
-    await options.audit.write(c.get("services").db, events);
-  } catch (error) {
+  if (events.length === 0) return undefined;
+  const failed = (error: unknown) => {
     // The answer stands; the failure is logged without values (see describeForLog).
     console.error(`[${c.get("requestId") ?? "-"}] audit write failed: ${(error as Error)?.name ?? "Error"}`);
+  };
+  try {
+    const written = options.audit.write(c.get("services").db, events);
+    return written ? written.catch(failed) : undefined;
+  } catch (error) {
+    failed(error);
+    return undefined;
   }
 }
 
