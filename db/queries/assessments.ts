@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { FACTORS, type FactorCode, type FactorRecord } from "../../scoring/factors";
 import type { DbOrTx } from "../client";
 import { assessments } from "../schema";
@@ -101,4 +101,46 @@ export async function updateAssessment(
 export async function deleteAssessment(db: DbOrTx, cadreId: string, id: string): Promise<number> {
   return (await db.delete(assessments).where(and(eq(assessments.cadreId, cadreId), eq(assessments.id, id))))
     .rowsAffected;
+}
+
+/**
+ * The 16 stens of assessment alias `a` as one column of 16 characters (`char(48 + sten)`: '1'…':').
+ * The libSQL client builds every value of every row with `Object.defineProperty`, so one column
+ * instead of sixteen is most of the cost of reading many profiles.
+ */
+export const stensAsChars = (alias: string): SQL =>
+  sql.raw(`char(${FACTORS.map((f) => `48 + ${alias}.sten_${f.toLowerCase()}`).join(", ")})`);
+
+/** The stens read back from {@link stensAsChars}. */
+export function stensFromChars(chars: string): FactorRecord {
+  const stens = {} as FactorRecord;
+  for (let i = 0; i < FACTORS.length; i++) stens[FACTORS[i] as FactorCode] = chars.charCodeAt(i) - 48;
+  return stens;
+}
+
+/** Each cadre's current (newest) assessment in brief — id, date, stens — in one narrow query. */
+export async function currentAssessmentBriefs(
+  db: DbOrTx,
+  cadreIds: readonly string[],
+): Promise<Map<string, { id: string; takenOn: string; stens: FactorRecord }>> {
+  const current = new Map<string, { id: string; takenOn: string; stens: FactorRecord }>();
+  const ids = [...new Set(cadreIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = (await db.values(sql`
+      select a.cadre_id, a.id, a.taken_on, ${stensAsChars("a")} from assessments a
+      where a.cadre_id in (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )})
+        and a.id = (select b.id from assessments b where b.cadre_id = a.cadre_id
+                    order by b.taken_on desc, b.created_at desc, b.id desc limit 1)`)) as unknown as ArrayLike<string>[];
+    for (const row of rows)
+      current.set(row[0] as string, {
+        id: row[1] as string,
+        takenOn: row[2] as string,
+        stens: stensFromChars(row[3] as string),
+      });
+  }
+  return current;
 }

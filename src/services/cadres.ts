@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../../db/client";
 import { writeTransaction } from "../../db/client";
-import { currentAssessmentRows, stensOf } from "../../db/queries/assessments";
+import { currentAssessmentBriefs } from "../../db/queries/assessments";
 import * as q from "../../db/queries/cadres";
 import { existingPostCodes } from "../../db/queries/post-types";
 import { existingRegionCodes } from "../../db/queries/regions";
@@ -88,15 +88,12 @@ function toCadre(record: q.CadreRecord, assessment: Cadre["assessment"]): Cadre 
 async function present(db: DbOrTx, rows: q.CadreRow[]): Promise<Cadre[]> {
   const [records, current] = await Promise.all([
     q.withLists(db, rows),
-    currentAssessmentRows(
+    currentAssessmentBriefs(
       db,
       rows.map((r) => r.id),
     ),
   ]);
-  return records.map((record) => {
-    const a = current.get(record.id);
-    return toCadre(record, a ? { id: a.id, takenOn: a.takenOn, stens: stensOf(a) } : null);
-  });
+  return records.map((record) => toCadre(record, current.get(record.id) ?? null));
 }
 
 export async function getCadre({ db }: RequestServices, id: string): Promise<Cadre> {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../../db/client";
-import { FACTORS, type FactorRecord } from "../../scoring/factors";
+import { stensAsChars, stensFromChars } from "../../db/queries/assessments";
 import type { Member } from "../../scoring/types";
 
 /** A stored cadre as scoring sees them, or why they cannot be scored. */
@@ -22,7 +22,7 @@ const memberQuery = (ids: readonly string[]) => sql`
   select c.id, c.birth_region, c.growth_region, c.current_region, c.current_post, c.birth_year,
     c.gender, c.education, c.rank, c.years_in_post, c.years_in_locality, c.service_years,
     c.grassroots_years,
-    (select char(${sql.raw(FACTORS.map((f) => `48 + a.sten_${f.toLowerCase()}`).join(", "))})
+    (select ${stensAsChars("a")}
        from assessments a where a.cadre_id = c.id
        order by a.taken_on desc, a.created_at desc, a.id desc limit 1) as stens,
     (select group_concat(s.skill || '=' || s.level, ${SEP} order by s.skill)
@@ -53,12 +53,6 @@ type MemberRow = [
   skills: string | null,
   kin: string | null,
 ];
-
-function stensFromChars(chars: string): FactorRecord {
-  const stens = {} as FactorRecord;
-  for (let i = 0; i < FACTORS.length; i++) stens[FACTORS[i] as keyof FactorRecord] = chars.charCodeAt(i) - 48;
-  return stens;
-}
 
 function toLookup(row: MemberRow, asOfYear: number): MemberLookup {
   // libSQL rows are array-like (indexed, with a length) but not iterable.
