@@ -1,3 +1,5 @@
+import type { Db } from "../../db/client";
+import { existingRegionCodes } from "../../db/queries/regions";
 import {
   scoreTeam,
   scoreTeamsSummary,
@@ -32,6 +34,28 @@ export type Detail = "full" | "summary" | "scores";
 const MAX_ERRORS = 100;
 
 /**
+ * Region codes known to exist, per database. A code not yet seen is looked up (so a region made a
+ * moment ago is found at once); the set starts again every minute, the most a deleted region
+ * (refused while anything refers to it) can linger.
+ */
+const knownRegions = new WeakMap<Db, { codes: Set<string>; since: number }>();
+const REGION_CACHE_MS = 60_000;
+
+/** The codes among `codes` that name no stored region. */
+async function unknownRegions(services: RequestServices, codes: readonly string[]): Promise<Set<string>> {
+  const now = services.clock.now().getTime();
+  let known = knownRegions.get(services.db);
+  if (!known || now - known.since > REGION_CACHE_MS) {
+    known = { codes: new Set(), since: now };
+    knownRegions.set(services.db, known);
+  }
+  const cache = known.codes;
+  const missing = [...new Set(codes)].filter((code) => !cache.has(code));
+  if (missing.length) for (const code of await existingRegionCodes(services.db, missing)) cache.add(code);
+  return new Set(missing.filter((code) => !cache.has(code)));
+}
+
+/**
  * Resolves every seat's member (stored cadres by id, in a fixed number of queries; inline members
  * as given), checks posts against the profile, and reports every problem with its field path.
  */
@@ -43,11 +67,18 @@ async function resolveTeams(
 ): Promise<Team[]> {
   const ids = requests.flatMap((t) => t.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : [])));
   const members = ids.length ? await loadMembersCached(services.db, ids, profile.asOfYear) : new Map();
+  const unknown = await unknownRegions(
+    services,
+    requests.map((r) => r.region),
+  );
   const errors: FieldError[] = [];
   const fail = (field: string, code: string, message: string) => {
     if (errors.length < MAX_ERRORS) errors.push({ field, code, message });
   };
   const teams = requests.map((request, t) => {
+    // Without a stored region the rules that compare regions (R1, R5, R6, R10) would say nothing.
+    if (unknown.has(request.region))
+      fail(`${path(t)}region`, "unknown_reference", `no region '${request.region}'`);
     const seen = new Set<string>();
     const seats = request.seats.map((seat, s) => {
       const at = `${path(t)}seats.${s}`;

@@ -615,6 +615,22 @@ describe("POST /v1/score: bad input is a 4xx problem naming what is wrong, and c
   }
   const cases: Case[] = [
     {
+      name: "a region that does not exist",
+      body: { ...inline(stens(5)), region: "NOWHERE" },
+      status: 422,
+      code: "validation_failed",
+      field: "region",
+      errorCode: "unknown_reference",
+    },
+    {
+      name: "a region that does not exist in one team of a batch",
+      body: { teams: [inline(stens(5)), { ...inline(stens(5)), region: "NOWHERE" }] },
+      status: 422,
+      code: "validation_failed",
+      field: "teams.1.region",
+      errorCode: "unknown_reference",
+    },
+    {
       name: "a sten of 11",
       body: inline(stens(5, { C: 11 })),
       status: 422,
@@ -845,5 +861,35 @@ describe("POST /v1/score: bad input is a 4xx problem naming what is wrong, and c
 
   it("leaves the database as it was (scoring writes nothing)", async () => {
     expect(await rowCounts(t.db)).toEqual(countsBefore);
+  });
+});
+
+describe("POST /v1/score: the team's region", () => {
+  it("is found as soon as it is stored (known regions are cached, unknown ones looked up again)", async () => {
+    const app = await testApp();
+    try {
+      await loadDemoCity(app.db, fixedClock.now());
+      const team = (region: string) => ({
+        region,
+        seats: [{ post: "deputy-head", member: { id: "x", stens: GOOD_STENS } }],
+      });
+      expect((await app.post("/v1/score", team("XJ01"))).status).toBe(200);
+      const refused = await app.post("/v1/score", team("XJ13"));
+      expect(refused.status).toBe(422);
+      expect((await problem(refused)).errors?.[0]).toMatchObject({
+        field: "region",
+        code: "unknown_reference",
+      });
+      const created = await app.post("/v1/regions", {
+        code: "XJ13",
+        name: "新设县",
+        level: "county",
+        parent: "XJ",
+      });
+      expect(created.status).toBe(201);
+      expect((await app.post("/v1/score", team("XJ13"))).status).toBe(200);
+    } finally {
+      app.close();
+    }
   });
 });
