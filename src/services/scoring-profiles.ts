@@ -177,6 +177,11 @@ export async function snapshotPostTypes(services: RequestServices, note: string)
   // On a database without a profile yet, the first version already takes the post types as they are.
   if ((await q.latestProfileVersion(services.db)) === undefined)
     return (await currentProfile(services)).version;
+  // An edit that changes nothing scoring reads (e.g. a PATCH with the same values) makes no version.
+  const latest = await q.latestProfileRow(services.db);
+  const posts = await postsFromTable(services.db);
+  if (latest && JSON.stringify((latest.body as unknown as StoredProfile).posts) === JSON.stringify(posts))
+    return latest.version;
   return writeVersion(
     services,
     async (current) => ({ ...(current as StoredProfile), posts: await postsFromTable(services.db) }),

@@ -202,6 +202,11 @@ describe("scoring profiles", () => {
     expect(after.seats[1]?.fit).toBeLessThan(1);
     expect(after.seats[1]?.fit).not.toBe(before.seats[1]?.fit);
     expect(after.seats[1]?.costliest.map((c) => c.factor)).toEqual(["B"]);
+
+    // The same values again change nothing scoring reads: no new version.
+    const again = await t.patch("/v1/post-types/deputy-head", { idealProfile });
+    expect(again.status).toBe(200);
+    expect((await list()).map((i) => i.version)).toEqual([3, 2, 1]);
   });
 
   describe("invalid edits: 422 naming the field, nothing stored", () => {
