@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { RANKS } from "../../db/schema";
 import { createRouter } from "../lib/router";
-import { CodeSchema, IdParams, IdSchema, jsonBody, jsonContent, problemResponses } from "../lib/schemas";
+import { IdParams, IdSchema, jsonBody, jsonContent, problemResponses } from "../lib/schemas";
 import * as plans from "../services/exchange-plans";
+import { PoolSchema, SeedSchema } from "./suggestions";
 
 const tags = ["Exchange plans"];
 const TextSchema = z.object({ zh: z.string(), en: z.string() });
@@ -17,29 +17,14 @@ const ExchangePlanRequest = z
       description:
         "Holders who must leave (R4 or another hard seat rule) or are due under R5 move too (default true).",
     }),
-    pool: z
-      .strictObject({
-        include: z.array(IdSchema).max(10_000).optional(),
-        exclude: z.array(IdSchema).max(10_000).optional(),
-        region: CodeSchema.optional(),
-        rank: z.enum(RANKS).optional(),
-        reserve: z.boolean().optional(),
-        skills: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
-      })
-      .optional()
-      .openapi({
-        description:
-          "Further movable cadres: the filters' matches (default: reserve cadres), plus include, minus exclude.",
-      }),
+    pool: PoolSchema.optional().openapi({
+      description:
+        "Further movable cadres: the filters' matches (default: reserve cadres), plus include, minus exclude.",
+    }),
     objective: z.enum(["sum", "maxmin"]).optional().openapi({
       description: "`sum` (default): the teams' total score; `maxmin`: the worst team as good as possible.",
     }),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .optional(),
+    seed: SeedSchema.optional(),
     budget: z
       .strictObject({
         iterations: z.number().int().min(1).max(20_000_000).optional(),

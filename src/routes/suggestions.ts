@@ -4,6 +4,29 @@ import { createRouter } from "../lib/router";
 import { CodeSchema, IdParams, IdSchema, jsonBody, jsonContent, problemResponses } from "../lib/schemas";
 import * as suggestions from "../services/suggestions";
 
+/** Who may be suggested (or moved, in an exchange plan): filters plus include, minus exclude. */
+export const PoolSchema = z
+  .strictObject({
+    include: z.array(IdSchema).max(10_000).optional(),
+    exclude: z.array(IdSchema).max(10_000).optional(),
+    region: CodeSchema.optional().openapi({ description: "Current region of candidates." }),
+    rank: z.enum(RANKS).optional(),
+    reserve: z.boolean().optional(),
+    skills: z
+      .array(z.string().trim().min(1).max(40))
+      .max(20)
+      .optional()
+      .openapi({ description: "All required." }),
+  })
+  .openapi("CandidatePool");
+
+/** The seed of a search's random choices: the same seed and iteration budget give the same answer. */
+export const SeedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+
 const tags = ["Suggestions"];
 const TextSchema = z.object({ zh: z.string(), en: z.string() });
 
@@ -22,24 +45,9 @@ const SuggestionRequest = z
       })
       .optional()
       .openapi({ description: "A team given inline; a seat without `cadreId` is vacant." }),
-    pool: z
-      .strictObject({
-        include: z.array(IdSchema).max(10_000).optional(),
-        exclude: z.array(IdSchema).max(10_000).optional(),
-        region: CodeSchema.optional().openapi({ description: "Current region of candidates." }),
-        rank: z.enum(RANKS).optional(),
-        reserve: z.boolean().optional(),
-        skills: z
-          .array(z.string().trim().min(1).max(40))
-          .max(20)
-          .optional()
-          .openapi({ description: "All required." }),
-      })
-      .optional()
-      .openapi({
-        description:
-          "Candidates: the filters' matches (default: reserve cadres), plus include, minus exclude.",
-      }),
+    pool: PoolSchema.optional().openapi({
+      description: "Candidates: the filters' matches (default: reserve cadres), plus include, minus exclude.",
+    }),
     top: z
       .number()
       .int()
@@ -47,12 +55,7 @@ const SuggestionRequest = z
       .max(100)
       .optional()
       .openapi({ description: "How many distinct suggestions (default 5)." }),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .optional(),
+    seed: SeedSchema.optional(),
     budget: z
       .strictObject({
         iterations: z.number().int().min(1).max(50_000_000).optional(),

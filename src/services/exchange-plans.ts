@@ -19,8 +19,8 @@ import type { JobHandler } from "../jobs/types";
 import { getJob } from "../jobs/view";
 import { ApiError, type FieldError, notFound } from "../lib/problem";
 import { loadMembers } from "./members";
+import { type PoolInput, poolIds } from "./pool";
 import { currentProfile } from "./scoring-profiles";
-import type { PoolInput } from "./suggestions";
 import { getTeam } from "./teams";
 
 /** An exchange-plan request as the API takes it (see the route's schema). */
@@ -162,20 +162,15 @@ async function loadProblem(
   if (errors.length) fail(errors);
   const staying = new Set(holderIds.filter((id) => !moving.some((m) => m.id === id)));
   const filter = input.pool ?? {};
-  const anyFilter =
-    filter.region !== undefined ||
-    filter.rank !== undefined ||
-    filter.reserve !== undefined ||
-    (filter.skills?.length ?? 0) > 0;
-  const ids = new Set(await q.poolIds(services.db, anyFilter ? filter : { reserve: true }));
-  for (const id of filter.include ?? []) ids.add(id);
-  for (const id of filter.exclude ?? []) ids.delete(id);
-  for (const id of staying) ids.delete(id);
-  for (const m of moving) ids.delete(m.id);
-  const loaded = await loadMembers(services.db, [...ids], profile.asOfYear);
+  const ids = await poolIds((f) => q.poolIds(services.db, f), filter, [
+    ...staying,
+    ...moving.map((m) => m.id),
+  ]);
+  const loaded = await loadMembers(services.db, ids, profile.asOfYear);
+  const pooled = new Set(ids);
   (filter.include ?? []).forEach((id, i) => {
     const found = loaded.get(id);
-    if (!found?.ok && ids.has(id))
+    if (!found?.ok && pooled.has(id))
       errors.push({
         field: `pool.include.${i}`,
         code: found?.reason ?? "unknown_reference",

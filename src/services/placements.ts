@@ -51,20 +51,8 @@ export interface PlacementView {
   createdAt: string;
 }
 
-/** What {@link recordPlacements} stores for one placed cadre. */
-export interface PlacementEntry {
-  cadreId: string;
-  teamId: string | null;
-  region: string;
-  post: string;
-  placedOn: string;
-  source: PlacementSource;
-  sourceId: string | null;
-  fit: number;
-  teamScore: number;
-  components: Record<string, unknown>;
-  profileVersion: number;
-}
+/** What {@link recordPlacements} stores for one placed cadre (the view without its id and time). */
+export type PlacementEntry = Omit<PlacementView, "id" | "createdAt">;
 
 export const toPlacementView = (r: q.PlacementRow): PlacementView => ({
   id: r.id,

@@ -93,6 +93,15 @@ const keyOf = (t: { cadreIds: (string | null)[] }) => t.cadreIds.map((c) => c ??
 const list = (ids: (string | null)[]) => `[${ids.map((c) => c ?? "—").join(", ")}]`;
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(4)}`;
 
+/** The components that moved most, as a clause of a change's text ("；主要因素：…" / "; mainly …"). */
+function componentText(components: readonly { component: string; delta: number }[], zh: boolean): string {
+  if (!components.length) return "";
+  const parts = components.map(
+    (c) => `${zh ? (COMPONENT_ZH[c.component] ?? c.component) : c.component} ${signed(c.delta)}`,
+  );
+  return `${zh ? "；主要因素：" : "; mainly "}${parts.join(", ")}`;
+}
+
 function componentDeltas(from: Record<string, number>, to: Record<string, number>) {
   return Object.keys({ ...from, ...to })
     .map((component) => ({ component, delta: (to[component] ?? 0) - (from[component] ?? 0) }))
@@ -136,12 +145,7 @@ function explain(
   const components = from && to ? componentDeltas(from.components, to.components) : [];
   const who = list(team.cadreIds);
   const why = stenText(changedMembers);
-  const comp = (zh: boolean) =>
-    components.length
-      ? `${zh ? "；主要因素：" : "; mainly "}${components
-          .map((c) => `${zh ? (COMPONENT_ZH[c.component] ?? c.component) : c.component} ${signed(c.delta)}`)
-          .join(", ")}`
-      : "";
+  const comp = (zh: boolean) => componentText(components, zh);
   let text: Text;
   if (kind === "move" && from && to)
     text = {
@@ -322,12 +326,7 @@ export function diffTeamScores(
       : to.feasible
         ? ", now meets the hard rules"
         : ", now breaks a hard rule";
-  const comp = (zh: boolean) =>
-    components.length
-      ? `${zh ? "；主要因素：" : "; mainly "}${components
-          .map((c) => `${zh ? (COMPONENT_ZH[c.component] ?? c.component) : c.component} ${signed(c.delta)}`)
-          .join(", ")}`
-      : "";
+  const comp = (zh: boolean) => componentText(components, zh);
   return {
     fromVersion: from.version,
     toVersion: to.version,

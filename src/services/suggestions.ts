@@ -1,7 +1,6 @@
 import { type DbOrTx, writeTransaction } from "../../db/client";
 import { diffsOfRequest } from "../../db/queries/rerank";
 import * as q from "../../db/queries/suggestions";
-import type { RANKS } from "../../db/schema";
 import { seatViolations, teamViolations } from "../../scoring/rules";
 import { scoreTeamSummary, type TeamScoreSummary } from "../../scoring/score-team";
 import {
@@ -23,19 +22,10 @@ import { getJob, type JobView } from "../jobs/view";
 import { ApiError, type FieldError, notFound } from "../lib/problem";
 import { nextTurn } from "./exchange-plans";
 import { loadMembersCached, type MemberLookup } from "./members";
+import { type PoolFinder, type PoolInput, poolIds } from "./pool";
 import type { RankingDiff } from "./rerank-diff";
 import { currentProfile } from "./scoring-profiles";
 import { getTeam } from "./teams";
-
-/** Who may be suggested (or moved in an exchange plan): filters and include/exclude lists. */
-export interface PoolInput {
-  include?: string[] | undefined;
-  exclude?: string[] | undefined;
-  region?: string | undefined;
-  rank?: (typeof RANKS)[number] | undefined;
-  reserve?: boolean | undefined;
-  skills?: string[] | undefined;
-}
 
 /** A suggestion request as the API takes it (see the route's schema). */
 export interface SuggestionInput {
@@ -224,16 +214,7 @@ async function pool(
   holders: Set<string>,
 ): Promise<Member[]> {
   const filter = input.pool ?? {};
-  const anyFilter =
-    filter.region !== undefined ||
-    filter.rank !== undefined ||
-    filter.reserve !== undefined ||
-    (filter.skills?.length ?? 0) > 0;
-  const ids = new Set(await findPool(anyFilter ? filter : { reserve: true }));
-  for (const id of filter.include ?? []) ids.add(id);
-  for (const id of filter.exclude ?? []) ids.delete(id);
-  for (const id of holders) ids.delete(id);
-  const loaded = await load([...ids]);
+  const loaded = await load(await poolIds(findPool, filter, holders));
   const errors: FieldError[] = [];
   (filter.include ?? []).forEach((id, i) => {
     const found = loaded.get(id);
@@ -285,7 +266,6 @@ function view(
 export type MemberLoader = (ids: readonly string[]) => Promise<Map<string, MemberLookup>>;
 
 /** Ids of the cadres matching a pool's filters (see `poolIds`); a re-rank job shares one cache across requests. */
-export type PoolFinder = (filter: q.PoolFilter) => Promise<string[]>;
 
 /** A request resolved against the stored data: the search problem and what the answer needs. */
 export interface PreparedSuggestions {
