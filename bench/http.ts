@@ -136,6 +136,14 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
     const ids = await demoCadreIds(servers.banzi, token);
     const byIdOneCounty = JSON.stringify({ teams: teamsById(ids, 5, 1), detail: "scores" });
     const byIdCity = JSON.stringify({ teams: teamsById(ids, 6, 12), detail: "scores" });
+    // The same kind of teams in the compact form: one county's seats once, then cadre ids per team.
+    const oneCounty = teamsById(ids, 5, 1);
+    const compact = JSON.stringify({
+      region: oneCounty[0]?.region,
+      posts: POSTS,
+      alternatives: oneCounty.map((team) => team.seats.map((s) => s.cadreId)),
+      detail: "scores",
+    });
     // Warm up both servers (JIT, profile and member caches) before measuring.
     await load(`${servers.echo}/echo`, single, 1, 10);
     await load(`${servers.banzi}/v1/score`, single, 1, 10, token);
@@ -154,6 +162,7 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
     const many = await load(`${servers.banzi}/v1/score`, batch, seconds, 2, token);
     const county = await load(`${servers.banzi}/v1/score`, byIdOneCounty, seconds, 2, token);
     const city = await load(`${servers.banzi}/v1/score`, byIdCity, seconds, 2, token);
+    const alternatives = await load(`${servers.banzi}/v1/score`, compact, seconds, 2, token);
     const batchRow = (what: string, r: typeof many) => ({
       what,
       ...r,
@@ -171,6 +180,7 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
       batchRow("1,000 inline teams, summary", many),
       batchRow("1,000 teams by cadreId, one county, scores", county),
       batchRow("1,000 teams by cadreId, 12 counties, scores", city),
+      batchRow("1,000 alternatives (compact form), one county, scores", alternatives),
     ];
   } finally {
     servers.child.kill("SIGTERM");

@@ -110,23 +110,25 @@ const iQ4 = FACTOR_INDEX.Q4;
 export function deriveFromArray(
   stens: ArrayLike<number>,
   out: Float64Array = new Float64Array(DERIVED_FIELDS.length),
+  /** Where the 16 stens start in `stens` (a row of a larger table). */
+  offset = 0,
 ): Float64Array {
-  const A = stens[iA] as number;
-  const B = stens[iB] as number;
-  const C = stens[iC] as number;
-  const E = stens[iE] as number;
-  const F = stens[iF] as number;
-  const G = stens[iG] as number;
-  const H = stens[iH] as number;
-  const I = stens[iI] as number;
-  const L = stens[iL] as number;
-  const M = stens[iM] as number;
-  const N = stens[iN] as number;
-  const O = stens[iO] as number;
-  const Q1 = stens[iQ1] as number;
-  const Q2 = stens[iQ2] as number;
-  const Q3 = stens[iQ3] as number;
-  const Q4 = stens[iQ4] as number;
+  const A = stens[offset + iA] as number;
+  const B = stens[offset + iB] as number;
+  const C = stens[offset + iC] as number;
+  const E = stens[offset + iE] as number;
+  const F = stens[offset + iF] as number;
+  const G = stens[offset + iG] as number;
+  const H = stens[offset + iH] as number;
+  const I = stens[offset + iI] as number;
+  const L = stens[offset + iL] as number;
+  const M = stens[offset + iM] as number;
+  const N = stens[offset + iN] as number;
+  const O = stens[offset + iO] as number;
+  const Q1 = stens[offset + iQ1] as number;
+  const Q2 = stens[offset + iQ2] as number;
+  const Q3 = stens[offset + iQ3] as number;
+  const Q4 = stens[offset + iQ4] as number;
   // Numerators first, divided once: exact for integer stens.
   out[0] = (38 + 2 * L + 3 * O + 4 * Q4 - 2 * C - 2 * H - 2 * Q3) / 10;
   out[1] = (2 * A + 3 * E + 4 * F + 5 * H - 2 * Q2 - 11) / 10;

@@ -30,6 +30,14 @@ export interface Breakdown {
   teamSkills: number;
   seatSkills: number;
   filled: number;
+  /** Which team rules broke (each counted in `hard`/`soft` when its rule is not off): kin pairs (R2), */
+  kinPairs: number;
+  /** fewer locals than ⌈n/3⌉ (R10), */
+  localShort: boolean;
+  /** both leading principals moved (R11 a), */
+  leadersMoved: boolean;
+  /** more than the allowed share moved (R11 b). */
+  overMoved: boolean;
 }
 
 /** Sums and counts from which a score is composed. */
@@ -268,6 +276,8 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
   let hard = k.seatHard;
   let soft = k.seatSoft;
   let penalty = k.seatPenalty;
+  const localShort = n > 0 && c.r10Mode !== 0 && k.local + k.originUnknown < Math.ceil(n / 3);
+  const overMoved = c.r11Mode !== 0 && n > 0 && k.moved > n * c.maxMovedShare + 1e-9;
   if (k.kinPairs > 0 && c.r2Mode !== 0) {
     if (c.r2Mode === 2) hard += k.kinPairs;
     else {
@@ -275,7 +285,7 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
       penalty += c.r2Penalty * k.kinPairs;
     }
   }
-  if (n > 0 && c.r10Mode !== 0 && k.local + k.originUnknown < Math.ceil(n / 3)) {
+  if (localShort) {
     if (c.r10Mode === 2) hard++;
     else {
       soft++;
@@ -283,7 +293,7 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
     }
   }
   if (c.r11Mode !== 0) {
-    const r11 = leadersMoved + (n > 0 && k.moved > n * c.maxMovedShare + 1e-9 ? 1 : 0);
+    const r11 = leadersMoved + (overMoved ? 1 : 0);
     if (r11 > 0) {
       if (c.r11Mode === 2) hard += r11;
       else {
@@ -313,6 +323,10 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
   out.teamSkills = teamSkills;
   out.seatSkills = seatSkills;
   out.filled = n;
+  out.kinPairs = c.r2Mode !== 0 ? k.kinPairs : 0;
+  out.localShort = localShort;
+  out.leadersMoved = c.r11Mode !== 0 && leadersMoved === 1;
+  out.overMoved = overMoved;
   return out;
 }
 
@@ -347,6 +361,10 @@ export function emptyBreakdown(): Breakdown {
     teamSkills: 0,
     seatSkills: 0,
     filled: 0,
+    kinPairs: 0,
+    localShort: false,
+    leadersMoved: false,
+    overMoved: false,
   };
 }
 

@@ -157,9 +157,11 @@ export function whitenRow(
   outOffset: number,
 ): void {
   const l = whiteningMatrix();
+  const z = zScratch;
+  for (let j = 0; j < N; j++) z[j] = ((row[offset + j] as number) - 5.5) / 2;
   for (let i = 0; i < N; i++) {
     let sum = 0;
-    for (let j = 0; j <= i; j++) sum += (l[i * N + j] as number) * (((row[offset + j] as number) - 5.5) / 2);
+    for (let j = 0; j <= i; j++) sum += (l[i * N + j] as number) * (z[j] as number);
     out[outOffset + i] = sum;
   }
 }

@@ -5,7 +5,7 @@
  * these tables (see `evaluate.ts`).
  */
 import { DERIVED_FIELDS, DERIVED_INDEX, deriveFromArray } from "./derived";
-import { FACTORS, type FactorCode } from "./factors";
+import { FACTORS, type FactorCode, stensIntoRow } from "./factors";
 import { compiledIdeal, distance2Row, whitenRow } from "./fit";
 import { isLocal, isMove, knowsOrigin, seatCharges } from "./rules";
 import type { Member, PostProfile, ScoringProfile } from "./types";
@@ -139,14 +139,14 @@ export function prepare(problem: Problem): Prepared {
   }
   candidates.forEach((member, c) => {
     const s = member.stens;
-    for (let f = 0; f < N; f++) stenRows[c * N + f] = s[FACTORS[f] as FactorCode];
+    stensIntoRow(s, stenRows, c * N);
     whitenRow(stenRows, c * N, white, c * N);
     dominant[c] = s.E >= balance.conflict.dominance ? 1 : 0;
     vigilant[c] = s.L >= balance.conflict.vigilance ? 1 : 0;
     weak[c] = (s.E <= balance.leadingPair.weak ? 1 : 0) | (s.H <= balance.leadingPair.weak ? 2 : 0);
     leaderE[c] = s.E;
-    temperaments[c] = temperamentBits(s, minima);
-    deriveFromArray(stenRows.subarray(c * N, c * N + N), derivedScratch);
+    temperaments[c] = temperamentBits(stenRows, c * N, minima);
+    deriveFromArray(stenRows, derivedScratch, c * N);
     const y1 = derivedScratch[DERIVED_INDEX.Y1] as number;
     const x1 = derivedScratch[DERIVED_INDEX.X1] as number;
     health[c] =
@@ -217,25 +217,29 @@ export function prepare(problem: Problem): Prepared {
   };
 }
 
-/** Each temperament's minima as [factor, minimum] pairs, read once per problem. */
+/** Each temperament's minima as [factor index, minimum] pairs, read once per problem. */
 export function temperamentMinima(
   temperaments: ScoringProfile["balance"]["temperaments"],
-): (readonly [FactorCode, number])[][] {
+): (readonly [number, number])[][] {
   return temperaments.map((t) =>
-    Object.entries(t.minimum).map(([f, min]) => [f as FactorCode, min as number] as const),
+    Object.entries(t.minimum).map(([f, min]) => [FACTORS.indexOf(f as FactorCode), min as number] as const),
   );
 }
 
-/** Bit k set when a profile meets every minimum of temperament k. */
-export function temperamentBits(stens: Member["stens"], minima: (readonly [FactorCode, number])[][]): number {
+/** Bit k set when the stens at `row[offset…]` (factor order) meet every minimum of temperament k. */
+export function temperamentBits(
+  row: ArrayLike<number>,
+  offset: number,
+  minima: (readonly [number, number])[][],
+): number {
   let bits = 0;
   for (let k = 0; k < minima.length; k++) {
-    const pairs = minima[k] as (readonly [FactorCode, number])[];
+    const pairs = minima[k] as (readonly [number, number])[];
     let met = true;
-    for (let j = 0; j < pairs.length && met; j++)
-      met =
-        stens[(pairs[j] as readonly [FactorCode, number])[0]] >=
-        (pairs[j] as readonly [FactorCode, number])[1];
+    for (let j = 0; j < pairs.length && met; j++) {
+      const [factor, min] = pairs[j] as readonly [number, number];
+      met = (row[offset + factor] as number) >= min;
+    }
     if (met) bits |= 1 << k;
   }
   return bits;
@@ -278,7 +282,7 @@ class Arena {
 /** What `prepare` reads from a profile on every call, computed once per profile object. */
 interface ProfileTables {
   teamSkillIndex: Map<string, number>;
-  minima: (readonly [FactorCode, number])[][];
+  minima: (readonly [number, number])[][];
 }
 
 const profileTableCache = new WeakMap<ScoringProfile, ProfileTables>();

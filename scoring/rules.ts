@@ -157,10 +157,14 @@ export function isMove(member: Member, post: string, region: string): boolean {
 }
 
 type SeatFacts = { member: Member; seat: number; post: PostProfile; region: string };
-type SeatCheck = (facts: SeatFacts, profile: ScoringProfile) => readonly Text[];
+/**
+ * A seat rule's check: one entry per fact that breaks the rule, each building its text only when
+ * asked — the tables of fast evaluation only count them, and most counted facts are never shown.
+ */
+type SeatCheck = (facts: SeatFacts, profile: ScoringProfile) => readonly (() => Text)[];
 
 /** The answer of a check that finds nothing, shared: most checks of most candidates find nothing. */
-const NONE: readonly Text[] = Object.freeze([]);
+const NONE: readonly (() => Text)[] = Object.freeze([]);
 
 /** R1: an avoidance post held in one's birth or growth region. */
 const checkR1: SeatCheck = ({ member, post, region }) => {
@@ -169,11 +173,13 @@ const checkR1: SeatCheck = ({ member, post, region }) => {
   if (member.birthRegion === region) parts.push({ zh: "出生地", en: "was born" });
   if (member.growthRegion === region) parts.push({ zh: "成长地", en: "grew up" });
   if (parts.length === 0) return NONE;
-  const facts = listText(parts);
   return [
-    {
-      zh: `${facts.zh}${parts.length > 1 ? "均" : ""}为本县 ${region}`,
-      en: `${facts.en} in ${region}, the team's own region`,
+    () => {
+      const facts = listText(parts);
+      return {
+        zh: `${facts.zh}${parts.length > 1 ? "均" : ""}为本县 ${region}`,
+        en: `${facts.en} in ${region}, the team's own region`,
+      };
     },
   ];
 };
@@ -185,10 +191,10 @@ const checkR4: SeatCheck = ({ member, post, region }, profile) => {
   if (member.currentPost !== post.code || member.currentRegion !== region || !known(years)) return NONE;
   if (years < limit) return NONE;
   return [
-    {
+    () => ({
       zh: `已在本县 ${region} 任${post.name} ${num(years)} 年 (满 ${num(limit)} 年须离开该职位)`,
       en: `has held this post in ${region} for ${num(years)} years (${num(limit)} or more: must leave the post)`,
-    },
+    }),
   ];
 };
 
@@ -198,10 +204,10 @@ const checkR5: SeatCheck = ({ member, region }, profile) => {
   const limit = profile.ruleParams.localityYears;
   if (member.currentRegion !== region || !known(years) || years < limit) return NONE;
   return [
-    {
+    () => ({
       zh: `已在本县 ${region} 连续任职 ${num(years)} 年 (满 ${num(limit)} 年应交流)`,
       en: `has served in ${region} for ${num(years)} consecutive years (${num(limit)} or more: should be exchanged)`,
-    },
+    }),
   ];
 };
 
@@ -216,11 +222,13 @@ const checkR6: SeatCheck = ({ member, post, region }) => {
   if (ties.length === 0) return NONE;
   const rank = RANK_TEXT[member.rank];
   const minRank = RANK_TEXT[post.minRank];
-  const where = listText(ties);
   return [
-    {
-      zh: `现为${rank.zh}、岗位起点为${minRank.zh}，属提拔，而本县 ${region} 是其${where.zh}`,
-      en: `would be promoted (${rank.en}, the post starts at ${minRank.en}) in ${region}, where the member ${where.en}`,
+    () => {
+      const where = listText(ties);
+      return {
+        zh: `现为${rank.zh}、岗位起点为${minRank.zh}，属提拔，而本县 ${region} 是其${where.zh}`,
+        en: `would be promoted (${rank.en}, the post starts at ${minRank.en}) in ${region}, where the member ${where.en}`,
+      };
     },
   ];
 };
@@ -233,47 +241,47 @@ const checkR7: SeatCheck = ({ member, post, region }, profile) => {
   const principal = current?.principal === true;
   const term = principal ? profile.ruleParams.principalTerm : profile.ruleParams.deputyTerm;
   if (yearsInPost >= term) return NONE;
-  const name = { zh: current?.name ?? currentPost, en: current?.nameEn ?? currentPost };
   return [
-    {
-      zh: `现任${name.zh}仅 ${num(yearsInPost)} 年，未满一个任期 (${principal ? "正职" : "副职"} ${num(term)} 年)`,
-      en: `has held the current post (${name.en}) for only ${num(yearsInPost)} years, less than a full ${principal ? "principal" : "deputy"} term of ${num(term)}`,
-    },
+    () => ({
+      zh: `现任${current?.name ?? currentPost}仅 ${num(yearsInPost)} 年，未满一个任期 (${principal ? "正职" : "副职"} ${num(term)} 年)`,
+      en: `has held the current post (${current?.nameEn ?? currentPost}) for only ${num(yearsInPost)} years, less than a full ${principal ? "principal" : "deputy"} term of ${num(term)}`,
+    }),
   ];
 };
 
 /** R12: Art. 8 eligibility — one fact per failed criterion. */
 const checkR12: SeatCheck = ({ member, post }, profile) => {
   const p = profile.ruleParams;
-  const facts: Text[] = [];
+  const facts: (() => Text)[] = [];
   if (known(member.rank) && known(post.minRank) && rankIndex(post.minRank) - rankIndex(member.rank) > 1) {
     const rank = RANK_TEXT[member.rank];
     const minRank = RANK_TEXT[post.minRank];
-    facts.push({
+    facts.push(() => ({
       zh: `现为${rank.zh}，比岗位起点${minRank.zh}低两级以上 (应逐级提拔)`,
       en: `holds ${rank.en}, more than one step below the post's ${minRank.en} (promotion is one rank at a time)`,
-    });
+    }));
   }
-  if (known(member.serviceYears) && member.serviceYears < p.minServiceYears)
-    facts.push({
-      zh: `工作年限 ${num(member.serviceYears)} 年，不足 ${num(p.minServiceYears)} 年`,
-      en: `has ${num(member.serviceYears)} years of service, fewer than ${num(p.minServiceYears)}`,
-    });
-  if (known(member.grassrootsYears) && member.grassrootsYears < p.minGrassrootsYears)
-    facts.push({
-      zh: `基层工作经历 ${num(member.grassrootsYears)} 年，不足 ${num(p.minGrassrootsYears)} 年`,
-      en: `has ${num(member.grassrootsYears)} years at the grassroots, fewer than ${num(p.minGrassrootsYears)}`,
-    });
+  const { serviceYears, grassrootsYears } = member;
+  if (known(serviceYears) && serviceYears < p.minServiceYears)
+    facts.push(() => ({
+      zh: `工作年限 ${num(serviceYears)} 年，不足 ${num(p.minServiceYears)} 年`,
+      en: `has ${num(serviceYears)} years of service, fewer than ${num(p.minServiceYears)}`,
+    }));
+  if (known(grassrootsYears) && grassrootsYears < p.minGrassrootsYears)
+    facts.push(() => ({
+      zh: `基层工作经历 ${num(grassrootsYears)} 年，不足 ${num(p.minGrassrootsYears)} 年`,
+      en: `has ${num(grassrootsYears)} years at the grassroots, fewer than ${num(p.minGrassrootsYears)}`,
+    }));
   if (
     known(member.education) &&
     EDUCATION_ORDER.indexOf(member.education) < EDUCATION_ORDER.indexOf(p.minEducation)
   ) {
     const education = EDUCATION_TEXT[member.education];
     const minimum = EDUCATION_TEXT[p.minEducation];
-    facts.push({
+    facts.push(() => ({
       zh: `学历为${education.zh}，低于${minimum.zh}`,
       en: `has ${education.en} education, below ${minimum.en}`,
-    });
+    }));
   }
   return facts;
 };
@@ -283,15 +291,17 @@ const knockedOut = (sten: number, ko: Knockout): boolean =>
 
 /** KO: one fact per knock-out the member's stens hit. */
 const checkKO: SeatCheck = ({ member, post }) => {
-  const facts: Text[] = [];
+  const facts: (() => Text)[] = [];
   for (const ko of post.knockouts) {
     const sten = member.stens[ko.factor];
     if (!known(sten) || !knockedOut(sten, ko)) continue;
-    const info = FACTOR_INFO[ko.factor];
-    const op = ko.op === "lte" ? "≤" : "≥";
-    facts.push({
-      zh: `${info.nameZh} (${ko.factor}) 标准分 ${num(sten)} ${op} ${num(ko.value)}`,
-      en: `has ${info.nameEn} (${ko.factor}) sten ${num(sten)} ${op} ${num(ko.value)}`,
+    facts.push(() => {
+      const info = FACTOR_INFO[ko.factor];
+      const op = ko.op === "lte" ? "≤" : "≥";
+      return {
+        zh: `${info.nameZh} (${ko.factor}) 标准分 ${num(sten)} ${op} ${num(ko.value)}`,
+        en: `has ${info.nameEn} (${ko.factor}) sten ${num(sten)} ${op} ${num(ko.value)}`,
+      };
     });
   }
   return facts;
@@ -322,12 +332,34 @@ export function seatViolations(
     if (profile.rules[rule].mode === "off") continue;
     for (const fact of SEAT_CHECKS[rule](facts, profile)) {
       subject ??= memberInSeat(member, seat, post);
-      const v = violation(profile, rule, [member.id], message(rule, subject, fact), {
+      const v = violation(profile, rule, [member.id], message(rule, subject, fact()), {
         seat,
         post: post.code,
       });
       if (v) out.push(v);
     }
+  }
+  return out;
+}
+
+/**
+ * The seat rules one member in one seat breaks, in {@link seatViolations}' order, without building
+ * messages: one entry per violation (a rule may break more than once, e.g. two knock-outs).
+ */
+export function seatRuleCodes(
+  member: Member,
+  seat: number,
+  post: PostProfile,
+  region: string,
+  profile: ScoringProfile,
+): { rule: SeatRuleId; severity: "hard" | "soft" }[] {
+  const facts: SeatFacts = { member, seat, post, region };
+  const out: { rule: SeatRuleId; severity: "hard" | "soft" }[] = [];
+  for (const rule of SEAT_RULES) {
+    const mode = profile.rules[rule].mode;
+    if (mode === "off") continue;
+    const count = SEAT_CHECKS[rule](facts, profile).length;
+    for (let i = 0; i < count; i++) out.push({ rule, severity: mode });
   }
   return out;
 }

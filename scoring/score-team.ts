@@ -5,12 +5,12 @@
  * structure figures and every violated rule, in Chinese and English.
  */
 import { type DerivedFactors, deriveFactors } from "./derived";
-import { Evaluator } from "./evaluate";
+import { type Breakdown, Evaluator } from "./evaluate";
 import { FACTOR_INFO, type FactorCode } from "./factors";
 import { personPostFit } from "./fit";
 import { type Prepared, prepare } from "./prepare";
-import { ruleViolations, seatViolations, teamViolations } from "./rules";
-import type { Member, PostProfile, ScoringProfile, Team, Text, Violation } from "./types";
+import { ruleViolations, seatRuleCodes, seatViolations, teamViolations } from "./rules";
+import type { Member, PostProfile, ScoringProfile, Team, TeamSeat, Text, Violation } from "./types";
 
 export interface SeatScore {
   seat: number;
@@ -51,6 +51,14 @@ export interface TeamScore {
   violations: Violation[];
   summary: Text;
 }
+
+/** Each factor's name in both languages, one shared object per factor. */
+const FACTOR_NAMES = Object.fromEntries(
+  Object.entries(FACTOR_INFO).map(([code, info]) => [
+    code,
+    Object.freeze({ zh: info.nameZh, en: info.nameEn }),
+  ]),
+) as Readonly<Record<FactorCode, Text>>;
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -123,12 +131,24 @@ export function scoreTeamsSummary(
   detail: SummaryDetail = "summary",
 ): (TeamScoreSummary | TeamScoreBrief)[] {
   const groups = new Map<string, number[]>();
-  teams.forEach((team, t) => {
-    const key = `${team.region}\u0000${team.seats.map((s) => s.post).join("\u0000")}`;
+  let last: Team | undefined;
+  let lastGroup: number[] = [];
+  for (let t = 0; t < teams.length; t++) {
+    const team = teams[t] as Team;
+    // Alternatives for one county usually come one after another: compare with the last team
+    // before building a key.
+    if (last && sameLayout(last, team)) {
+      lastGroup.push(t);
+      continue;
+    }
+    let key = team.region;
+    for (const seat of team.seats) key += `\u0000${seat.post}`;
     const group = groups.get(key);
     if (group) group.push(t);
     else groups.set(key, [t]);
-  });
+    last = team;
+    lastGroup = group ?? (groups.get(key) as number[]);
+  }
   const results: (TeamScoreSummary | TeamScoreBrief)[] = new Array(teams.length);
   for (const indexes of groups.values()) {
     const first = teams[indexes[0] as number] as Team;
@@ -144,6 +164,7 @@ export function scoreTeamsSummary(
     });
     const evaluator = new Evaluator(prep);
     const violations = violationsInGroup(prep, profile);
+    const codes = detail === "scores" ? ruleCodesInGroup(prep, profile) : undefined;
     indexes.forEach((t, k) => {
       const team = teams[t] as Team;
       const assignment = assignments[k] as Int32Array;
@@ -155,7 +176,7 @@ export function scoreTeamsSummary(
         structure: b.structure,
         penalty: b.penalty,
       };
-      const broken = b.hard + b.soft > 0 ? violations(team, assignment) : [];
+      const broken = b.hard + b.soft === 0 ? [] : codes ? codes(assignment, b) : violations(team, assignment);
       results[t] =
         detail === "scores"
           ? {
@@ -163,18 +184,14 @@ export function scoreTeamsSummary(
               feasible: b.feasible,
               profileVersion: profile.version,
               components,
-              violations: broken.map((v) =>
-                v.seat === undefined
-                  ? { rule: v.rule, severity: v.severity }
-                  : { rule: v.rule, severity: v.severity, seat: v.seat },
-              ),
+              violations: broken as TeamScoreBrief["violations"],
             }
           : {
               score: b.score,
               feasible: b.feasible,
               profileVersion: profile.version,
               components,
-              violations: broken,
+              violations: broken as Violation[],
               seats: team.seats.map((seat, i) => {
                 const c = assignment[i] as number;
                 return {
@@ -217,25 +234,68 @@ function violationsInGroup(prep: Prepared, profile: ScoringProfile) {
   };
 }
 
+/**
+ * The rules a team of one prepared group broke, as `ruleViolations` lists them but without texts:
+ * each candidate-in-seat's seat rules worked out once per batch, the team rules read from the
+ * evaluator's breakdown (which counted them), so screening many teams builds no messages.
+ */
+function ruleCodesInGroup(prep: Prepared, profile: ScoringProfile) {
+  type Brief = TeamScoreBrief["violations"][number];
+  const seatMemo = new Map<number, Brief[]>();
+  const { region } = prep.problem;
+  const { R2, R10, R11 } = profile.rules;
+  return (assignment: Int32Array, b: Breakdown): Brief[] => {
+    const out: Brief[] = [];
+    for (let seat = 0; seat < prep.nSeats; seat++) {
+      const c = assignment[seat] as number;
+      if (c < 0) continue;
+      const at = c * prep.nSeats + seat;
+      if ((prep.seatHard[at] as number) + (prep.seatSoft[at] as number) === 0) continue;
+      let found = seatMemo.get(at);
+      if (!found) {
+        const member = prep.problem.candidates[c] as Member;
+        found = seatRuleCodes(member, seat, prep.posts[seat] as PostProfile, region, profile).map((v) => ({
+          rule: v.rule,
+          severity: v.severity,
+          seat,
+        }));
+        seatMemo.set(at, found);
+      }
+      for (const v of found) out.push(v);
+    }
+    for (let i = 0; i < b.kinPairs; i++) out.push({ rule: "R2", severity: R2.mode as Brief["severity"] });
+    if (b.localShort) out.push({ rule: "R10", severity: R10.mode as Brief["severity"] });
+    if (b.leadersMoved) out.push({ rule: "R11", severity: R11.mode as Brief["severity"] });
+    if (b.overMoved) out.push({ rule: "R11", severity: R11.mode as Brief["severity"] });
+    return out;
+  };
+}
+
+/** Same region and the same post in every seat. */
+function sameLayout(a: Team, b: Team): boolean {
+  if (a.region !== b.region || a.seats.length !== b.seats.length) return false;
+  for (let i = 0; i < a.seats.length; i++) if (a.seats[i]?.post !== b.seats[i]?.post) return false;
+  return true;
+}
+
 /** Each seat's candidate index (−1 vacant), adding new members to the shared candidate list. */
 function assignMembers(team: Team, candidates: Member[], indexOf: Map<Member, number>): Int32Array {
-  const assignment = new Int32Array(team.seats.length).fill(-1);
-  const seen = new Map<string, number>();
-  team.seats.forEach((seat, i) => {
-    if (!seat.member) return;
-    if (seen.has(seat.member.id))
-      throw new RangeError(
-        `seat ${i}: member '${seat.member.id}' already holds seat ${seen.get(seat.member.id)}`,
-      );
-    seen.set(seat.member.id, i);
-    let c = indexOf.get(seat.member);
+  const seats = team.seats;
+  const assignment = new Int32Array(seats.length).fill(-1);
+  for (let i = 0; i < seats.length; i++) {
+    const member = (seats[i] as TeamSeat).member;
+    if (!member) continue;
+    for (let j = 0; j < i; j++)
+      if (seats[j]?.member?.id === member.id)
+        throw new RangeError(`seat ${i}: member '${member.id}' already holds seat ${j}`);
+    let c = indexOf.get(member);
     if (c === undefined) {
       c = candidates.length;
-      candidates.push(seat.member);
-      indexOf.set(seat.member, c);
+      candidates.push(member);
+      indexOf.set(member, c);
     }
     assignment[i] = c;
-  });
+  }
   return assignment;
 }
 
@@ -258,19 +318,24 @@ export function scoreTeam(team: Team, profile: ScoringProfile): TeamScore {
       memberId: seat.member.id,
       fit: result.fit,
       costliest: result.costliest.slice(0, 3).map((c) => ({
-        ...c,
-        name: { zh: FACTOR_INFO[c.factor].nameZh, en: FACTOR_INFO[c.factor].nameEn },
+        factor: c.factor,
+        name: FACTOR_NAMES[c.factor],
+        sten: c.sten,
+        min: c.min,
+        max: c.max,
+        share: c.share,
       })),
       derived: deriveFactors(seat.member.stens),
     };
   });
 
   // Temperaments, conflict risks and skills from the prepared per-candidate tables.
-  const temperaments = balance.temperaments.map((t, k) => ({
-    code: t.code,
-    name: t.name,
-    members: members.flatMap((m, c) => (((prep.temperaments[c] as number) >> k) & 1 ? [m.id] : [])),
-  }));
+  const temperaments = balance.temperaments.map((t, k) => {
+    const holders: string[] = [];
+    for (let c = 0; c < members.length; c++)
+      if (((prep.temperaments[c] as number) >> k) & 1) holders.push((members[c] as Member).id);
+    return { code: t.code, name: t.name, members: holders };
+  });
   const conflictPairs: TeamScore["balance"]["conflictPairs"] = [];
   for (const [factor, flags] of [
     ["E", prep.dominant],

@@ -11,6 +11,10 @@ import type { ScoreBody } from "../lib/score-body";
 /** The stored cadres a score body names (each once). */
 export function storedCadreIds(body: ScoreBody): string[] {
   const ids = new Set<string>();
+  if ("alternatives" in body) {
+    for (const team of body.alternatives) for (const id of team) if (id) ids.add(id);
+    return [...ids];
+  }
   const teams = "teams" in body ? body.teams : [body];
   for (const team of teams) for (const seat of team.seats) if (seat.cadreId) ids.add(seat.cadreId);
   return [...ids];
@@ -24,7 +28,7 @@ export function guardStoredCadres(c: Context<AppEnv>, body: ScoreBody): void {
     throw new ApiError(
       "forbidden",
       "A scorer may score inline members only: a seat's cadreId reads a stored cadre's personal data.",
-      { field: "seats.cadreId" },
+      { field: "alternatives" in body ? "alternatives" : "seats.cadreId" },
     );
   c.get("audit")?.extra.push({
     action: "read",

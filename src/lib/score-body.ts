@@ -8,8 +8,20 @@
 import { EDUCATIONS, GENDERS, RANKS } from "../../db/schema";
 import { FACTORS } from "../../scoring/factors";
 import type { Detail, TeamRequest } from "../services/scoring";
+import { MAX_SEATS } from "../services/teams";
 
-export type ScoreBody = (TeamRequest & { detail?: Detail }) | { teams: TeamRequest[]; detail?: Detail };
+/** Many teams of one county with the same seats, each as its cadre ids in the order of `posts`. */
+export interface AlternativesBody {
+  region: string;
+  posts: string[];
+  alternatives: (string | null)[][];
+  detail?: Detail;
+}
+
+export type ScoreBody =
+  | (TeamRequest & { detail?: Detail })
+  | { teams: TeamRequest[]; detail?: Detail }
+  | AlternativesBody;
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -89,14 +101,35 @@ function isTeam(v: unknown, extraKey?: string): boolean {
   if (!isObject(v) || !isCode(v.region)) return false;
   for (const key in v) if (key !== "region" && key !== "seats" && key !== extraKey) return false;
   const seats = v.seats;
-  return Array.isArray(seats) && seats.length >= 1 && seats.length <= 40 && seats.every(isSeat);
+  return Array.isArray(seats) && seats.length >= 1 && seats.length <= MAX_SEATS && seats.every(isSeat);
 }
 
 const isDetail = (v: unknown) => v === undefined || v === "summary" || v === "full" || v === "scores";
 
+function isAlternatives(v: Record<string, unknown>, maxTeams: number): boolean {
+  for (const key in v)
+    if (key !== "region" && key !== "posts" && key !== "alternatives" && key !== "detail") return false;
+  const { posts, alternatives } = v;
+  if (!isCode(v.region) || !Array.isArray(posts) || posts.length < 1 || posts.length > MAX_SEATS)
+    return false;
+  if (!posts.every(isCode)) return false;
+  if (!Array.isArray(alternatives) || alternatives.length < 1 || alternatives.length > maxTeams) return false;
+  const n = posts.length;
+  for (const team of alternatives) {
+    if (!Array.isArray(team) || team.length !== n) return false;
+    for (let s = 0; s < n; s++) {
+      const id = team[s];
+      if (id !== null && !(typeof id === "string" && ID.test(id))) return false;
+    }
+  }
+  return true;
+}
+
 /** The body when it is well formed (as zod would accept it unchanged), otherwise undefined. */
 export function readScoreBody(value: unknown, maxTeams: number): ScoreBody | undefined {
   if (!isObject(value) || !isDetail(value.detail)) return undefined;
+  if ("alternatives" in value)
+    return isAlternatives(value, maxTeams) ? (value as unknown as AlternativesBody) : undefined;
   if ("teams" in value) {
     for (const key in value) if (key !== "teams" && key !== "detail") return undefined;
     const teams = value.teams;

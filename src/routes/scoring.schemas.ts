@@ -3,10 +3,10 @@ import { z } from "@hono/zod-openapi";
 import { EDUCATIONS, GENDERS, RANKS } from "../../db/schema";
 import { FACTORS } from "../../scoring/factors";
 import { CodeSchema, IdSchema, StensSchema } from "../lib/schemas";
+import { MAX_SEATS } from "../services/teams";
 
 /** At least 1,000 teams per call is the contract; 10,000 bounds the work of one request. */
 export const MAX_TEAMS_PER_CALL = 10_000;
-export const MAX_SEATS = 40;
 const Years = z.number().min(0).max(60);
 
 export const MemberSchema = z
@@ -74,7 +74,39 @@ export const ManyTeamsRequest = z.strictObject({
   detail: Detail.optional().openapi({ description: "Default summary for many teams." }),
 });
 
-export const ScoreRequest = z.union([OneTeamRequest, ManyTeamsRequest]).openapi("ScoreRequest");
+export const AlternativesRequest = z
+  .strictObject({
+    region: CodeSchema,
+    posts: z.array(CodeSchema).min(1).max(MAX_SEATS).openapi({ description: "The post of each seat." }),
+    alternatives: z
+      .array(z.array(IdSchema.nullable()).min(1).max(MAX_SEATS))
+      .min(1)
+      .max(MAX_TEAMS_PER_CALL)
+      .openapi({
+        description:
+          "Each alternative team as the stored cadre in each seat, in the order of `posts` (null = vacant).",
+      }),
+    detail: Detail.optional().openapi({ description: "Default summary." }),
+  })
+  .superRefine((body, ctx) => {
+    body.alternatives.forEach((team, t) => {
+      if (team.length !== body.posts.length)
+        ctx.addIssue({
+          code: "custom",
+          path: ["alternatives", t],
+          message: `needs one entry per post (${body.posts.length}), has ${team.length}`,
+        });
+    });
+  })
+  .openapi("ScoreAlternativesRequest", {
+    description:
+      "Many alternative teams of one county with the same seats, each as a list of stored cadre ids: the " +
+      "compact form for screening (the same answer as `teams` with one object per seat).",
+  });
+
+export const ScoreRequest = z
+  .union([OneTeamRequest, ManyTeamsRequest, AlternativesRequest])
+  .openapi("ScoreRequest");
 
 const TextSchema = z.object({ zh: z.string(), en: z.string() }).openapi("Text");
 const ViolationSchema = z

@@ -6,6 +6,7 @@ import { IdParams, jsonBody, jsonContent, problemResponses } from "../lib/schema
 import { readScoreBody, type ScoreBody } from "../lib/score-body";
 import * as scoring from "../services/scoring";
 import {
+  AlternativesRequest,
   BatchSchema,
   MAX_TEAMS_PER_CALL,
   ManyTeamsRequest,
@@ -63,7 +64,11 @@ async function readBody(c: {
   const fast = readScoreBody(value, MAX_TEAMS_PER_CALL);
   if (fast) return fast;
   const shape =
-    typeof value === "object" && value !== null && "teams" in value ? ManyTeamsRequest : OneTeamRequest;
+    typeof value === "object" && value !== null && "alternatives" in value
+      ? AlternativesRequest
+      : typeof value === "object" && value !== null && "teams" in value
+        ? ManyTeamsRequest
+        : OneTeamRequest;
   const checked = shape.safeParse(value);
   if (checked.success) return checked.data as ScoreBody;
   const errors = fieldErrors(checked.error, "json");
@@ -84,6 +89,8 @@ router.openAPIRegistry.registerPath(scoreRoute);
 router.post("/v1/score", async (c) => {
   const body = await readBody(c);
   guardStoredCadres(c, body);
+  if ("alternatives" in body)
+    return c.json(await scoring.scoreAlternatives(c.get("services"), body, body.detail ?? "summary"), 200);
   if ("teams" in body)
     return c.json(await scoring.scoreMany(c.get("services"), body.teams, body.detail ?? "summary"), 200);
   const { detail, ...team } = body;

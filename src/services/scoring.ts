@@ -7,9 +7,10 @@ import {
   type TeamScoreBrief,
   type TeamScoreSummary,
 } from "../../scoring/score-team";
-import type { Member, ScoringProfile, Team } from "../../scoring/types";
+import type { Member, ScoringProfile, Team, TeamSeat } from "../../scoring/types";
 import type { RequestServices } from "../deps";
 import { ApiError, type FieldError } from "../lib/problem";
+import type { AlternativesBody } from "../lib/score-body";
 import { loadMembersCached } from "./members";
 import { currentProfile } from "./scoring-profiles";
 import { getTeam } from "./teams";
@@ -63,53 +64,64 @@ async function resolveTeams(
   services: RequestServices,
   requests: TeamRequest[],
   profile: ScoringProfile,
-  path: (team: number) => string,
+  fieldOf: FieldOf,
 ): Promise<Team[]> {
-  const ids = requests.flatMap((t) => t.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : [])));
+  const ids: string[] = [];
+  for (const request of requests) for (const seat of request.seats) if (seat.cadreId) ids.push(seat.cadreId);
   const members = ids.length ? await loadMembersCached(services.db, ids, profile.asOfYear) : new Map();
   const unknown = await unknownRegions(
     services,
     requests.map((r) => r.region),
   );
   const errors: FieldError[] = [];
-  const fail = (field: string, code: string, message: string) => {
-    if (errors.length < MAX_ERRORS) errors.push({ field, code, message });
+  const reported = new Set<string>();
+  // Field paths are only spelled out for a problem: a batch of 1,000 valid teams builds none. A
+  // field shared by many teams (the region or a post of `alternatives`) is reported once.
+  const fail = (t: number, seat: number | null, key: string, code: string, message: string) => {
+    const field = fieldOf(t, seat, key);
+    if (errors.length < MAX_ERRORS && !reported.has(field)) errors.push({ field, code, message });
+    reported.add(field);
   };
-  const teams = requests.map((request, t) => {
+  const teams: Team[] = new Array(requests.length);
+  for (let t = 0; t < requests.length; t++) {
+    const request = requests[t] as TeamRequest;
     // Without a stored region the rules that compare regions (R1, R5, R6, R10) would say nothing.
     if (unknown.has(request.region))
-      fail(`${path(t)}region`, "unknown_reference", `no region '${request.region}'`);
-    const seen = new Set<string>();
-    const seats = request.seats.map((seat, s) => {
-      const at = `${path(t)}seats.${s}`;
+      fail(t, null, "region", "unknown_reference", `no region '${request.region}'`);
+    const n = request.seats.length;
+    const seats: TeamSeat[] = new Array(n);
+    for (let s = 0; s < n; s++) {
+      const seat = request.seats[s] as SeatRequest;
       if (!profile.posts[seat.post])
         fail(
-          `${at}.post`,
+          t,
+          s,
+          "post",
           "unknown_reference",
           `no post type '${seat.post}' in scoring profile v${profile.version}`,
         );
       let member: Member | null = null;
-      if (seat.member) member = { ...seat.member, id: seat.member.id ?? `seat-${s}` };
+      // Members are never mutated: one that names itself is used as given, without a copy.
+      if (seat.member)
+        member = seat.member.id !== undefined ? (seat.member as Member) : { ...seat.member, id: `seat-${s}` };
       else if (seat.cadreId) {
         const found = members.get(seat.cadreId);
         if (found?.ok) member = found.member;
         else if (found?.reason === "no_assessment")
-          fail(`${at}.cadreId`, "no_assessment", `cadre '${seat.cadreId}' has no assessment to score`);
-        else fail(`${at}.cadreId`, "unknown_reference", `no cadre '${seat.cadreId}'`);
+          fail(t, s, "cadreId", "no_assessment", `cadre '${seat.cadreId}' has no assessment to score`);
+        else fail(t, s, "cadreId", "unknown_reference", `no cadre '${seat.cadreId}'`);
       }
       if (member) {
-        if (seen.has(member.id))
-          fail(
-            `${at}.${seat.member ? "member.id" : "cadreId"}`,
-            "duplicate",
-            `'${member.id}' holds two seats`,
-          );
-        seen.add(member.id);
+        for (let r = 0; r < s; r++)
+          if (seats[r]?.member?.id === member.id) {
+            fail(t, s, seat.member ? "member.id" : "cadreId", "duplicate", `'${member.id}' holds two seats`);
+            break;
+          }
       }
-      return { post: seat.post, member };
-    });
-    return { region: request.region, seats };
-  });
+      seats[s] = { post: seat.post, member };
+    }
+    teams[t] = { region: request.region, seats };
+  }
   if (errors.length) {
     const first = errors[0] as FieldError;
     throw new ApiError(
@@ -121,6 +133,14 @@ async function resolveTeams(
   return teams;
 }
 
+/** Names the field of a team's region (seat null) or of a seat's `key`, as the request spelled it. */
+type FieldOf = (team: number, seat: number | null, key: string) => string;
+
+const oneTeamField: FieldOf = (_t, seat, key) => (seat === null ? key : `seats.${seat}.${key}`);
+const teamsField: FieldOf = (t, seat, key) => `teams.${t}.${oneTeamField(t, seat, key)}`;
+const alternativesField: FieldOf = (t, seat, key) =>
+  seat === null ? key : key === "post" ? `posts.${seat}` : `alternatives.${t}.${seat}`;
+
 /** Scores one team given in the request: with explanations (`full`, the default) or compactly. */
 export async function scoreOne(
   services: RequestServices,
@@ -128,20 +148,35 @@ export async function scoreOne(
   detail: Detail = "full",
 ): Promise<TeamScore | TeamScoreSummary | TeamScoreBrief> {
   const profile = await currentProfile(services);
-  const [team] = await resolveTeams(services, [request], profile, () => "");
+  const [team] = await resolveTeams(services, [request], profile, oneTeamField);
   if (detail === "full") return scoreTeam(team as Team, profile);
   return scoreTeamsSummary([team as Team], profile, detail)[0] as TeamScoreSummary | TeamScoreBrief;
 }
 
 /** Scores many teams with one profile version; `summary` and `scores` leave out the explanations. */
-export async function scoreMany(services: RequestServices, requests: TeamRequest[], detail: Detail) {
+export async function scoreMany(
+  services: RequestServices,
+  requests: TeamRequest[],
+  detail: Detail,
+  fieldOf: FieldOf = teamsField,
+) {
   const profile = await currentProfile(services);
-  const teams = await resolveTeams(services, requests, profile, (t) => `teams.${t}.`);
+  const teams = await resolveTeams(services, requests, profile, fieldOf);
   const results =
     detail === "full"
       ? teams.map((team) => scoreTeam(team, profile))
       : scoreTeamsSummary(teams, profile, detail);
   return { profileVersion: profile.version, results };
+}
+
+/** Scores alternative teams of one county given as cadre ids per seat (the compact batch form). */
+export async function scoreAlternatives(services: RequestServices, body: AlternativesBody, detail: Detail) {
+  const { region, posts } = body;
+  const requests = body.alternatives.map((ids) => ({
+    region,
+    seats: ids.map((cadreId, s) => ({ post: posts[s] as string, cadreId })),
+  }));
+  return scoreMany(services, requests, detail, alternativesField);
 }
 
 /** Scores a stored team with its current members. */
@@ -155,7 +190,7 @@ export async function scoreStoredTeam(
     services,
     [{ region: team.region, seats: team.seats.map((s) => ({ post: s.post, cadreId: s.cadreId })) }],
     profile,
-    () => "",
+    oneTeamField,
   );
   return { teamId, ...scoreTeam(resolved as Team, profile) };
 }

@@ -2,13 +2,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FACTORS } from "../../scoring/factors";
 import { readScoreBody } from "../../src/lib/score-body";
-import { ManyTeamsRequest, OneTeamRequest } from "../../src/routes/scoring.schemas";
+import { AlternativesRequest, ManyTeamsRequest, OneTeamRequest } from "../../src/routes/scoring.schemas";
 
 /** zod's verdict on a body, the contract the fast check must never be looser than. */
 const zodAccepts = (body: unknown) =>
-  (typeof body === "object" && body !== null && "teams" in body
-    ? ManyTeamsRequest
-    : OneTeamRequest
+  (typeof body === "object" && body !== null && "alternatives" in body
+    ? AlternativesRequest
+    : typeof body === "object" && body !== null && "teams" in body
+      ? ManyTeamsRequest
+      : OneTeamRequest
   ).safeParse(body).success;
 
 /** Mostly valid values, sometimes an edge case just inside or just outside the contract. */
@@ -85,7 +87,41 @@ const team = fc.record(
   },
   { requiredKeys: [] },
 );
+const cadreId = mostly(
+  fc.constantFrom("C0001", "C0002", "x.y-1"),
+  null,
+  "",
+  " C1",
+  "x".repeat(64),
+  "x".repeat(65),
+  3,
+);
+/** The compact form: posts once, then each alternative's cadre ids (usually as many as posts). */
+const alternativesBody = fc.integer({ min: 1, max: 4 }).chain((n) =>
+  fc.record(
+    {
+      region: code,
+      posts: mostly(fc.array(code, { minLength: n, maxLength: n }), [], "deputy-head"),
+      alternatives: mostly(
+        fc.array(
+          mostly(
+            fc.array(cadreId, { minLength: n, maxLength: n }),
+            [],
+            ["C0001", "C0002", "C0003", "C0004", "C0005"],
+            "C0001",
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+        [],
+      ),
+      detail: maybe(mostly(fc.constantFrom("scores", "summary"), "x")),
+      extra: fc.option(fc.constant(1), { nil: undefined, freq: 30 }),
+    },
+    { requiredKeys: ["posts", "alternatives"] },
+  ),
+);
 const body = fc.oneof(
+  { weight: 2, arbitrary: alternativesBody },
   { weight: 3, arbitrary: team },
   {
     weight: 1,
@@ -140,6 +176,18 @@ describe("the fast score-body check", () => {
     expect(
       readScoreBody({ teams: [good].map(({ region, seats }) => ({ region, seats })) }, 10_000),
     ).toBeDefined();
+    const compact = {
+      region: "XJ01",
+      posts: ["party-secretary", "county-head"],
+      alternatives: [
+        ["C0001", null],
+        ["C0002", "C0003"],
+      ],
+      detail: "scores",
+    };
+    expect(zodAccepts(compact)).toBe(true);
+    expect(readScoreBody(compact, 10_000)).toBe(compact);
+    expect(readScoreBody(compact, 1)).toBeUndefined();
   });
 
   it("agrees with zod at every boundary of the contract, one change at a time", () => {

@@ -596,6 +596,143 @@ describe("POST /v1/score: many teams", () => {
   });
 });
 
+describe("POST /v1/score: alternatives of one county (the compact batch form)", () => {
+  const posts = [
+    "party-secretary",
+    "county-head",
+    "discipline-secretary",
+    "organization-head",
+    "deputy-head",
+  ];
+  /** Alternative teams of distinct stored cadres (some seats vacant), reproducible from the seed. */
+  function alternatives(count: number, seed: number) {
+    const next = lcg(seed);
+    const cadres = storedTeams.flatMap((x) => x.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : [])));
+    return Array.from({ length: count }, () => {
+      const chosen = new Set<string>();
+      while (chosen.size < posts.length) chosen.add(cadres[Math.floor(next() * cadres.length)] as string);
+      return [...chosen].map((id) => (next() < 0.08 ? null : id));
+    });
+  }
+  const asTeams = (region: string, teams: (string | null)[][]) =>
+    teams.map((ids) => ({
+      region,
+      seats: ids.map((cadreId, s) =>
+        cadreId ? { post: posts[s] as string, cadreId } : { post: posts[s] as string },
+      ),
+    }));
+
+  for (const detail of ["summary", "scores", "full"] as const)
+    it(`gives the same answer as \`teams\` with one object per seat (${detail})`, async () => {
+      const teams = alternatives(detail === "full" ? 40 : 400, 7);
+      const compact = await scoreBatch({ region: "XJ04", posts, alternatives: teams, detail });
+      const long = await scoreBatch({ teams: asTeams("XJ04", teams), detail });
+      expect(compact.results).toHaveLength(teams.length);
+      expect(compact).toEqual(long);
+      // The rules do break in these random teams, so the comparison covers violations too.
+      expect(compact.results.some((r) => r.violations.length > 0)).toBe(true);
+    });
+
+  it("summary is the default", async () => {
+    const teams = alternatives(3, 8);
+    const batch = await scoreBatch({ region: "XJ04", posts, alternatives: teams });
+    expect(batch.results[0]?.seats.map((s) => s.memberId)).toEqual(teams[0]);
+    expect(batch.results[0]).not.toHaveProperty("summary");
+  });
+
+  const bad: { name: string; body: Record<string, unknown>; field: string; code: string; count?: number }[] =
+    [
+      {
+        name: "an alternative with fewer ids than posts",
+        body: { region: "XJ04", posts, alternatives: [["C0001"], posts.map(() => null)] },
+        field: "alternatives.0",
+        code: "custom",
+      },
+      {
+        name: "an unknown cadre",
+        body: { region: "XJ04", posts, alternatives: [[null, null, "C9999", null, null]] },
+        field: "alternatives.0.2",
+        code: "unknown_reference",
+      },
+      {
+        name: "a cadre without an assessment",
+        body: { region: "XJ04", posts, alternatives: [[null, "no-test", null, null, null]] },
+        field: "alternatives.0.1",
+        code: "no_assessment",
+      },
+      {
+        name: "one cadre in two seats",
+        body: {
+          region: "XJ04",
+          posts,
+          alternatives: [
+            [null, null, null, null, null],
+            ["C0001", "C0001", null, null, null],
+          ],
+        },
+        field: "alternatives.1.1",
+        code: "duplicate",
+      },
+      {
+        name: "an unknown post (named once for all alternatives)",
+        body: {
+          region: "XJ04",
+          posts: ["mayor", ...posts.slice(1)],
+          alternatives: [posts.map(() => null), posts.map(() => null)],
+        },
+        field: "posts.0",
+        code: "unknown_reference",
+        count: 1,
+      },
+      {
+        name: "an unknown region (named once)",
+        body: { region: "XJ99", posts, alternatives: [posts.map(() => null), posts.map(() => null)] },
+        field: "region",
+        code: "unknown_reference",
+        count: 1,
+      },
+      {
+        name: "a bad cadre id",
+        body: { region: "XJ04", posts, alternatives: [[" C1", null, null, null, null]] },
+        field: "alternatives.0.0",
+        code: "invalid_format",
+      },
+      {
+        name: "teams and alternatives together",
+        body: { region: "XJ04", posts, alternatives: [posts.map(() => null)], teams: [] },
+        field: "teams",
+        code: "unknown_field",
+      },
+      {
+        name: "10,001 alternatives",
+        body: {
+          region: "XJ04",
+          posts,
+          alternatives: Array.from({ length: 10_001 }, () => posts.map(() => null)),
+        },
+        field: "alternatives",
+        code: "too_big",
+      },
+    ];
+  for (const c of bad)
+    it(`${c.name} → 422 ${c.field}`, async () => {
+      const res = await t.post("/v1/score", c.body);
+      expect(res.status, await res.clone().text()).toBe(422);
+      const body = await problem(res);
+      expect(body.field).toBe(c.field);
+      expect(body.errors?.find((e) => e.field === c.field)?.code).toBe(c.code);
+      if (c.count !== undefined) expect(body.errors).toHaveLength(c.count);
+    });
+
+  it("a scorer may not name stored cadres this way either (403)", async () => {
+    const res = await t
+      .as("scorer")
+      .post("/v1/score", { region: "XJ04", posts, alternatives: alternatives(2, 9) });
+    expect(res.status).toBe(403);
+    expect((await problem(res)).field).toBe("alternatives");
+  });
+});
+
 describe("POST /v1/score: bad input is a 4xx problem naming what is wrong, and changes nothing", () => {
   const inline = (s: Record<string, unknown>) => ({
     region: "XJ01",
