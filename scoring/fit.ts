@@ -53,6 +53,7 @@ export function whiten(stens: FactorRecord, out = new Float64Array(N), offset = 
 // Scratch vectors for the allocation-free paths (JavaScript runs one call at a time here).
 const zScratch = new Float64Array(N);
 const vScratch = new Float64Array(N);
+const outScratch = new Int32Array(N);
 
 /** The weighted, signed out-of-range deviation v (SD units) of a profile against an ideal profile. */
 export function deviation(stens: FactorRecord, ideal: IdealProfile, out = new Float64Array(N)): Float64Array {
@@ -137,14 +138,20 @@ export function distance2Row(row: ArrayLike<number>, offset: number, ideal: Floa
           ? ((ideal[2 * N + i] as number) * (s - max)) / 2
           : 0;
   }
+  // vᵀPv over the factors out of range only (usually a few of the 16): the others add nothing.
   const p = correlationPrecision();
+  const out = outScratch;
+  let k = 0;
+  for (let i = 0; i < N; i++) if (v[i] !== 0) out[k++] = i;
   let d2 = 0;
-  for (let i = 0; i < N; i++) {
-    const vi = v[i] as number;
-    if (vi === 0) continue;
+  for (let a = 0; a < k; a++) {
+    const i = out[a] as number;
     let sum = 0;
-    for (let j = 0; j < N; j++) sum += (p[i * N + j] as number) * (v[j] as number);
-    d2 += vi * sum;
+    for (let b = 0; b < k; b++) {
+      const j = out[b] as number;
+      sum += (p[i * N + j] as number) * (v[j] as number);
+    }
+    d2 += (v[i] as number) * sum;
   }
   return Math.max(0, d2);
 }

@@ -8,6 +8,7 @@ import { type DerivedFactors, deriveFactors } from "./derived";
 import { type Breakdown, Evaluator } from "./evaluate";
 import { FACTOR_INFO, type FactorCode } from "./factors";
 import { personPostFit } from "./fit";
+import type { LayoutTables, RuleCode } from "./layout-tables";
 import { type Prepared, prepare } from "./prepare";
 import { ruleViolations, seatRuleCodes, seatViolations, teamViolations } from "./rules";
 import type { Member, PostProfile, ScoringProfile, Team, TeamSeat, Text, Violation } from "./types";
@@ -92,7 +93,7 @@ export interface TeamScoreBrief {
   feasible: boolean;
   profileVersion: number;
   components: TeamScore["components"];
-  violations: { rule: Violation["rule"]; severity: Violation["severity"]; seat?: number }[];
+  violations: RuleCode[];
 }
 
 /** What {@link scoreTeamsSummary} answers per team. */
@@ -114,21 +115,25 @@ export function scoreTeamsSummary(
   teams: readonly Team[],
   profile: ScoringProfile,
   detail: "scores",
+  tables?: LayoutTables,
 ): TeamScoreBrief[];
 export function scoreTeamsSummary(
   teams: readonly Team[],
   profile: ScoringProfile,
   detail?: "summary",
+  tables?: LayoutTables,
 ): TeamScoreSummary[];
 export function scoreTeamsSummary(
   teams: readonly Team[],
   profile: ScoringProfile,
   detail: SummaryDetail,
+  tables?: LayoutTables,
 ): (TeamScoreSummary | TeamScoreBrief)[];
 export function scoreTeamsSummary(
   teams: readonly Team[],
   profile: ScoringProfile,
   detail: SummaryDetail = "summary",
+  tables?: LayoutTables,
 ): (TeamScoreSummary | TeamScoreBrief)[] {
   const groups = new Map<string, number[]>();
   let last: Team | undefined;
@@ -152,19 +157,27 @@ export function scoreTeamsSummary(
   const results: (TeamScoreSummary | TeamScoreBrief)[] = new Array(teams.length);
   for (const indexes of groups.values()) {
     const first = teams[indexes[0] as number] as Team;
-    const candidates: Member[] = [];
-    const indexOf = new Map<Member, number>();
-    const assignments = indexes.map((t) => assignMembers(teams[t] as Team, candidates, indexOf));
-    const prep = prepare({
-      profile,
-      region: first.region,
-      seats: first.seats.map((s) => s.post),
-      candidates,
-      assignments,
-    });
+    const posts = first.seats.map((s) => s.post);
+    const kept =
+      tables?.profile === profile
+        ? tables.tablesFor(first.region, posts, membersOf(teams, indexes))
+        : undefined;
+    let prep: Prepared;
+    let assignments: Int32Array[];
+    if (kept) {
+      // Every member has a candidate index in the kept tables: nothing is added.
+      const none: Member[] = [];
+      assignments = indexes.map((t) => assignMembers(teams[t] as Team, none, kept.index));
+      prep = kept.prep;
+    } else {
+      const candidates: Member[] = [];
+      const indexOf = new Map<Member, number>();
+      assignments = indexes.map((t) => assignMembers(teams[t] as Team, candidates, indexOf));
+      prep = prepare({ profile, region: first.region, seats: posts, candidates, assignments });
+    }
     const evaluator = new Evaluator(prep);
-    const violations = violationsInGroup(prep, profile);
-    const codes = detail === "scores" ? ruleCodesInGroup(prep, profile) : undefined;
+    const violations = violationsInGroup(prep, profile, kept?.seatViolations);
+    const codes = detail === "scores" ? ruleCodesInGroup(prep, profile, kept?.seatCodes) : undefined;
     indexes.forEach((t, k) => {
       const team = teams[t] as Team;
       const assignment = assignments[k] as Int32Array;
@@ -211,8 +224,11 @@ export function scoreTeamsSummary(
  * The violations of a team of one prepared group, as `ruleViolations` lists them (seat rules seat
  * by seat, then team rules), with each candidate-in-seat's seat violations built once and shared.
  */
-function violationsInGroup(prep: Prepared, profile: ScoringProfile) {
-  const seatMemo = new Map<number, Violation[]>();
+function violationsInGroup(
+  prep: Prepared,
+  profile: ScoringProfile,
+  seatMemo = new Map<number, Violation[]>(),
+) {
   const { region } = prep.problem;
   return (team: Team, assignment: Int32Array): Violation[] => {
     const out: Violation[] = [];
@@ -239,9 +255,8 @@ function violationsInGroup(prep: Prepared, profile: ScoringProfile) {
  * each candidate-in-seat's seat rules worked out once per batch, the team rules read from the
  * evaluator's breakdown (which counted them), so screening many teams builds no messages.
  */
-function ruleCodesInGroup(prep: Prepared, profile: ScoringProfile) {
-  type Brief = TeamScoreBrief["violations"][number];
-  const seatMemo = new Map<number, Brief[]>();
+function ruleCodesInGroup(prep: Prepared, profile: ScoringProfile, seatMemo = new Map<number, RuleCode[]>()) {
+  type Brief = RuleCode;
   const { region } = prep.problem;
   const { R2, R10, R11 } = profile.rules;
   return (assignment: Int32Array, b: Breakdown): Brief[] => {
@@ -269,6 +284,14 @@ function ruleCodesInGroup(prep: Prepared, profile: ScoringProfile) {
     if (b.overMoved) out.push({ rule: "R11", severity: R11.mode as Brief["severity"] });
     return out;
   };
+}
+
+/** The members of the teams at `indexes`, seat by seat (repeats included). */
+function membersOf(teams: readonly Team[], indexes: readonly number[]): Member[] {
+  const members: Member[] = [];
+  for (const t of indexes)
+    for (const seat of (teams[t] as Team).seats) if (seat.member) members.push(seat.member);
+  return members;
 }
 
 /** Same region and the same post in every seat. */

@@ -125,6 +125,14 @@ export async function memberDataVersion(db: DbOrTx): Promise<number> {
 }
 
 /**
+ * The data version of the members {@link loadMembersCached} last answered with (undefined before
+ * its first call): tables built from those members are valid while it stays the same.
+ */
+export function cachedMembersVersion(db: Db): number | undefined {
+  return caches.get(db)?.version;
+}
+
+/**
  * {@link loadMembers} through a per-database cache that is valid while the data version (moved by
  * triggers on every write, from any process) stays the same: one tiny read per call instead of
  * reloading every cadre. For reads outside transactions; members are shared, so callers must not

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import { existingRegionCodes } from "../../db/queries/regions";
+import { LayoutTables } from "../../scoring/layout-tables";
 import {
   scoreTeam,
   scoreTeamsSummary,
@@ -11,7 +12,7 @@ import type { Member, ScoringProfile, Team, TeamSeat } from "../../scoring/types
 import type { RequestServices } from "../deps";
 import { ApiError, type FieldError } from "../lib/problem";
 import type { AlternativesBody } from "../lib/score-body";
-import { loadMembersCached } from "./members";
+import { cachedMembersVersion, loadMembersCached } from "./members";
 import { currentProfile } from "./scoring-profiles";
 import { getTeam } from "./teams";
 
@@ -133,6 +134,26 @@ async function resolveTeams(
   return teams;
 }
 
+/**
+ * Prepared tables of county layouts recently scored with stored cadres only, per database: kept
+ * while the scoring profile and the members' data version stay the same (members are reloaded,
+ * and the tables started again, after any write to cadres or assessments — see migration 0006).
+ */
+const layouts = new WeakMap<
+  Db,
+  { profile: ScoringProfile; version: number | undefined; tables: LayoutTables }
+>();
+
+function layoutTables(db: Db, profile: ScoringProfile): LayoutTables {
+  const version = cachedMembersVersion(db);
+  let kept = layouts.get(db);
+  if (!kept || kept.profile !== profile || kept.version !== version) {
+    kept = { profile, version, tables: new LayoutTables(profile) };
+    layouts.set(db, kept);
+  }
+  return kept.tables;
+}
+
 /** Names the field of a team's region (seat null) or of a seat's `key`, as the request spelled it. */
 type FieldOf = (team: number, seat: number | null, key: string) => string;
 
@@ -162,10 +183,16 @@ export async function scoreMany(
 ) {
   const profile = await currentProfile(services);
   const teams = await resolveTeams(services, requests, profile, fieldOf);
+  const storedOnly = requests.every((r) => r.seats.every((s) => !s.member));
   const results =
     detail === "full"
       ? teams.map((team) => scoreTeam(team, profile))
-      : scoreTeamsSummary(teams, profile, detail);
+      : scoreTeamsSummary(
+          teams,
+          profile,
+          detail,
+          storedOnly ? layoutTables(services.db, profile) : undefined,
+        );
   return { profileVersion: profile.version, results };
 }
 

@@ -724,6 +724,40 @@ describe("POST /v1/score: alternatives of one county (the compact batch form)", 
       if (c.count !== undefined) expect(body.errors).toHaveLength(c.count);
     });
 
+  it("scores a cadre's new data after it changes (the kept tables of the county start again)", async () => {
+    const app = await testApp();
+    try {
+      await loadDemoCity(app.db, fixedClock.now());
+      const team = (await (await app.get("/v1/teams/T-XJ04")).json()) as StoredTeam;
+      const body = {
+        region: team.region,
+        posts: team.seats.map((s) => s.post),
+        alternatives: [team.seats.map((s) => s.cadreId)],
+      };
+      const scoreIt = async () => {
+        const res = await app.post("/v1/score", body);
+        expect(res.status).toBe(200);
+        return ((await res.json()) as Batch).results[0] as TeamScore;
+      };
+      const before = await scoreIt();
+      // The party secretary (an avoidance post) is not from the county yet; now they were born there.
+      const secretary = team.seats.find((s) => s.post === "party-secretary")?.cadreId as string;
+      const r1 = (s: TeamScore) =>
+        s.violations.some((v) => v.rule === "R1" && v.memberIds.includes(secretary));
+      expect(r1(before)).toBe(false);
+      expect((await app.patch(`/v1/cadres/${secretary}`, { birthRegion: team.region })).status).toBe(200);
+      const after = await scoreIt();
+      expect(r1(after)).toBe(true);
+      expect(after.feasible).toBe(false);
+      // The same as the stored team's own score, which prepares its tables afresh.
+      const own = (await (await app.get(`/v1/teams/${team.id}/score`)).json()) as TeamScore;
+      expect(after.score).toBe(own.score);
+      expect(after.violations).toEqual(own.violations);
+    } finally {
+      app.close();
+    }
+  });
+
   it("a scorer may not name stored cadres this way either (403)", async () => {
     const res = await t
       .as("scorer")
