@@ -26,7 +26,8 @@ const scoreRoute = createRoute({
   summary: "Score a proposed team, or up to 10,000 teams at once",
   description:
     "Person–post fit, trait balance, skills, structure and rule violations, with reasons in Chinese and English. " +
-    "A team with a hard violation is infeasible but still scored.",
+    "A team with a hard violation is infeasible but still scored. Many teams come as `{ teams }` (one object per " +
+    "seat) or, for alternatives of one county, compactly as `{ region, posts, alternatives }` (cadre ids per team).",
   request: { body: jsonBody(ScoreRequest) },
   responses: {
     200: {
