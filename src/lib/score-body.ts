@@ -6,7 +6,7 @@
  * zod would reject: a property test checks that (test/lib/score-body.test.ts).
  */
 import { EDUCATIONS, GENDERS, RANKS } from "../../db/schema";
-import { FACTORS } from "../../scoring/factors";
+import { FACTORS, type FactorCode } from "../../scoring/factors";
 import type { Detail, TeamRequest } from "../services/scoring";
 import { MAX_SEATS } from "../services/teams";
 
@@ -38,6 +38,7 @@ const isTrimmed = (v: unknown, max: number) =>
   typeof v === "string" && v.length >= 1 && v.length <= max && v.trim().length === v.length;
 const isInt = (v: unknown, min: number, max: number) =>
   typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+const isSten = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 10;
 const isYears = (v: unknown) =>
   v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 60);
 const nullableCode = (v: unknown) => v === null || isCode(v);
@@ -47,8 +48,26 @@ function isStens(v: unknown): boolean {
   let count = 0;
   for (const _ in v) if (++count > FACTOR_COUNT) return false;
   if (count !== FACTOR_COUNT) return false;
-  for (let i = 0; i < FACTOR_COUNT; i++) if (!isInt(v[FACTORS[i] as string], 1, 10)) return false;
-  return true;
+  // Read by name: one inline-cached load per factor (a loop over FACTORS reads by computed key).
+  const { A, B, C, E, F, G, H, I, L, M, N, O, Q1, Q2, Q3, Q4 } = v as Record<FactorCode, unknown>;
+  return (
+    isSten(A) &&
+    isSten(B) &&
+    isSten(C) &&
+    isSten(E) &&
+    isSten(F) &&
+    isSten(G) &&
+    isSten(H) &&
+    isSten(I) &&
+    isSten(L) &&
+    isSten(M) &&
+    isSten(N) &&
+    isSten(O) &&
+    isSten(Q1) &&
+    isSten(Q2) &&
+    isSten(Q3) &&
+    isSten(Q4)
+  );
 }
 
 function isSkill(v: unknown): boolean {
