@@ -1,18 +1,17 @@
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import { Credentials } from "./auth/credentials";
 import { guard } from "./auth/guard";
 import { idempotency } from "./auth/idempotency";
 import { tokenBuckets } from "./auth/rate-limit";
-import { requestTimeout } from "./auth/timeout";
+import { deadlines } from "./auth/timeout";
 import { type AppDeps, defaultConfig, type RequestServices, systemClock } from "./deps";
 import { limitBody } from "./lib/body-limit";
 import { docsInitScript, docsPage } from "./lib/docs-page";
 import { methodNotAllowed } from "./lib/method-not-allowed";
 import { ApiError } from "./lib/problem";
+import { problemWithHeaders, responseHeaders } from "./lib/response-headers";
 import { createRouter } from "./lib/router";
 import { assessmentRoutes } from "./routes/assessments";
 import { auditRoutes } from "./routes/audit";
@@ -59,7 +58,28 @@ export function createApp(deps: AppDeps) {
   const buckets = config.rateLimit ? tokenBuckets(config.rateLimit) : undefined;
   const audit = deps.audit ?? immediateAudit;
 
-  app.use("*", requestId());
+  const deadline = deadlines(config.requestTimeoutMs);
+  // Batch scoring and imports take large bodies; everything else is small.
+  const bodyLimit = limitBody((path) =>
+    path === "/v1/score"
+      ? config.maxBatchBodyBytes
+      : path === "/v1/imports"
+        ? config.maxImportBodyBytes
+        : config.maxBodyBytes,
+  );
+  // On Node one database and one job runner serve every request: their services are one object.
+  const sharedServices: RequestServices | undefined =
+    typeof db === "function" || typeof deps.jobs === "function"
+      ? undefined
+      : Object.freeze({ db, clock, newId, ...(deps.jobs ? { jobs: deps.jobs } : {}) });
+  const servicesFor = (c: Context): RequestServices => {
+    if (sharedServices) return sharedServices;
+    const jobs = typeof deps.jobs === "function" ? deps.jobs(c) : deps.jobs;
+    return { db: dbFor(c), clock, newId, ...(jobs ? { jobs } : {}) };
+  };
+
+  // The request id and the security headers on every answer (Hono's requestId() and secureHeaders()).
+  app.use("*", responseHeaders());
   if (deps.log) {
     const log = deps.log;
     app.use("*", async (c, next) => {
@@ -69,7 +89,6 @@ export function createApp(deps: AppDeps) {
       log(`${c.req.method} ${c.req.routePath} ${c.res.status} ${ms}ms ${c.get("requestId")}`);
     });
   }
-  app.use("*", secureHeaders());
   if (config.corsOrigins.length > 0)
     app.use(
       "*",
@@ -80,40 +99,28 @@ export function createApp(deps: AppDeps) {
         credentials: true,
       }),
     );
-  app.use("*", async (c, next) => {
-    const jobs = typeof deps.jobs === "function" ? deps.jobs(c) : deps.jobs;
-    const services: RequestServices = { db: dbFor(c), clock, newId, ...(jobs ? { jobs } : {}) };
-    c.set("services", services);
-    c.set("config", config);
-    c.set("credentials", credentials);
-    await next();
-  });
-  app.use("/v1/*", requestTimeout(config.requestTimeoutMs));
-  // Batch scoring and imports take large bodies; everything else is small.
-  app.use(
-    "/v1/*",
-    limitBody((path) =>
-      path === "/v1/score"
-        ? config.maxBatchBodyBytes
-        : path === "/v1/imports"
-          ? config.maxImportBodyBytes
-          : config.maxBodyBytes,
-    ),
-  );
-
-  if (!config.benchmarkWithoutAuth) {
-    app.use(
-      "*",
-      guard({
+  // Who may ask, and the audit trail (off only in benchmarks that measure what it costs).
+  const authorise = config.benchmarkWithoutAuth
+    ? undefined
+    : guard({
         config,
         credentials,
         audit,
         rateLimiter: deps.rateLimiter ?? (() => buckets),
         now: () => clock.now(),
-      }),
-    );
-    app.use("/v1/*", idempotency(clock));
-  }
+        idempotency: idempotency(clock),
+      });
+  // One layer for what every request needs — its services; on the API, the deadline and body limit;
+  // then the guard — rather than one per concern: each layer of Hono's chain costs a dispatch.
+  app.use("*", (c, next) => {
+    c.set("services", servicesFor(c));
+    c.set("config", config);
+    c.set("credentials", credentials);
+    const inner = authorise ? () => authorise(c, next) as Promise<void> : next;
+    const path = c.req.path;
+    if (path !== "/v1" && !path.startsWith("/v1/")) return inner();
+    return deadline.run(() => bodyLimit(c, inner) as Promise<void>);
+  });
 
   app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));
 
@@ -173,13 +180,9 @@ export function createApp(deps: AppDeps) {
 function renderError(error: Error, c: Context): Response {
   const problem = toApiError(error);
   if (problem.status >= 500) console.error(`[${c.get("requestId") ?? "-"}] ${describeForLog(error)}`);
-  return new Response(JSON.stringify(problem.toProblem(c.req.path)), {
-    status: problem.status,
-    headers: {
-      "content-type": "application/problem+json",
-      "x-request-id": String(c.get("requestId") ?? ""),
-      ...problem.headers,
-    },
+  return problemWithHeaders(c, JSON.stringify(problem.toProblem(c.req.path)), problem.status, {
+    "content-type": "application/problem+json",
+    ...problem.headers,
   });
 }
 

@@ -65,6 +65,17 @@ function checkToken(row: TokenRow | null, now: Date): TokenRow {
   return row;
 }
 
+/** A token's principal, made once per verified row (the cache hands out the same row for its TTL). */
+const principals = new WeakMap<TokenRow, Principal>();
+function principalOf(row: TokenRow): Principal {
+  let principal = principals.get(row);
+  if (!principal) {
+    principal = Object.freeze({ tokenId: row.id, role: row.role, via: "token" as const });
+    principals.set(row, principal);
+  }
+  return principal;
+}
+
 /** One per app: the caches of verified tokens and sessions. */
 export class Credentials {
   private readonly tokens: TtlCache<TokenRow | null>;
@@ -103,8 +114,16 @@ export class Credentials {
   }
 
   async fromBearer(db: Db, token: string, now: Date): Promise<Principal> {
-    const row = await this.verifyToken(db, token, now);
-    return { tokenId: row.id, role: row.role, via: "token" };
+    return principalOf(await this.verifyToken(db, token, now));
+  }
+
+  /**
+   * The principal of a bearer token this cache already knows, without awaiting anything, or
+   * undefined when the tables must be read ({@link fromBearer}). A known bad token is a 401 here too.
+   */
+  cachedBearer(token: string, now: Date): Principal | undefined {
+    const row = this.tokens.get(token);
+    return row === undefined ? undefined : principalOf(checkToken(row, now));
   }
 
   /** The principal of a session cookie `<id>.<secret>`, or 401. */

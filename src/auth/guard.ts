@@ -12,6 +12,7 @@ import type { AppEnv } from "../lib/router";
 import type { AuditOutcome, AuditSink, NewAuditEvent } from "../services/audit";
 import type { Credentials } from "./credentials";
 import { constantTimeEqual, sha256Hex } from "./crypto";
+import type { Idempotency } from "./idempotency";
 import type { RateLimiter } from "./rate-limit";
 import type { Principal } from "./roles";
 import { allows, policyFor, type RoutePolicy } from "./route-roles";
@@ -24,7 +25,10 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export interface AuditContext {
   /** Events a handler adds (e.g. the stored cadres a score read). */
   extra: Omit<NewAuditEvent, "at" | "actorId" | "actorRole" | "requestId" | "outcome">[];
-  /** The object the handler answered with (its ids go into the event). */
+  /**
+   * The object the handler answered with (its ids go into the event); `c.json` sets it
+   * (src/lib/response-headers.ts), a handler answering otherwise may too.
+   */
   answered?: unknown;
   /** Writes queued events now (the auditor's read sees everything recorded so far). */
   flush(): Promise<void>;
@@ -37,6 +41,8 @@ export interface GuardOptions {
   /** The rate limiter for this request, if any (Node: token buckets; worker: the binding). */
   rateLimiter: (c: Context) => RateLimiter | undefined;
   now: () => Date;
+  /** Runs an idempotent POST under its `Idempotency-Key` (src/auth/idempotency.ts). */
+  idempotency?: Idempotency;
 }
 
 const openApiPaths = new Map<string, string>();
@@ -51,9 +57,33 @@ export function openApiPath(honoPath: string): string {
   return path;
 }
 
-/** The OpenAPI path of the route that will answer, if any route matches. */
-function routeOf(c: Context): string | undefined {
-  for (const route of matchedRoutes(c)) if (route.method !== "ALL") return openApiPath(route.path);
+/** The admin-only policy of a route missing from ROUTE_POLICIES (route-roles.test.ts fails for it). */
+const UNDECLARED: RoutePolicy = Object.freeze({ roles: Object.freeze(["admin"] as const) });
+
+interface ResolvedRoute {
+  path: string;
+  /** Its policy per method, filled as methods are seen. */
+  policies: Map<string, RoutePolicy>;
+}
+const resolvedRoutes = new Map<string, ResolvedRoute>();
+
+/** The OpenAPI path and policy of the route that will answer, if any route matches. */
+function routeOf(c: Context): { path: string; policy: RoutePolicy } | undefined {
+  for (const route of matchedRoutes(c)) {
+    if (route.method === "ALL") continue;
+    let resolved = resolvedRoutes.get(route.path);
+    if (!resolved) {
+      resolved = { path: openApiPath(route.path), policies: new Map() };
+      if (resolvedRoutes.size < 1000) resolvedRoutes.set(route.path, resolved);
+    }
+    const method = c.req.method;
+    let policy = resolved.policies.get(method);
+    if (!policy) {
+      policy = policyFor(method, resolved.path) ?? UNDECLARED;
+      if (resolved.policies.size < 16) resolved.policies.set(method, policy);
+    }
+    return { path: resolved.path, policy };
+  }
   return undefined;
 }
 
@@ -108,11 +138,23 @@ function bodyFields(c: Context): string[] {
 
 const forbidden = (detail: string) => new ApiError("forbidden", detail);
 
-async function authenticate(c: Context, options: GuardOptions): Promise<Principal | undefined> {
+const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
+
+/** The principal of a bearer token the credential cache knows, found without awaiting. */
+function cachedBearer(header: string | undefined, options: GuardOptions): Principal | undefined {
+  if (header === undefined) return undefined;
+  const token = BEARER.exec(header)?.[1];
+  return token ? options.credentials.cachedBearer(token, options.now()) : undefined;
+}
+
+async function authenticate(
+  c: Context,
+  header: string | undefined,
+  options: GuardOptions,
+): Promise<Principal | undefined> {
   const db = c.get("services").db;
-  const header = c.req.header("authorization");
   if (header !== undefined) {
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+    const match = BEARER.exec(header);
     if (!match?.[1])
       throw new ApiError("unauthorized", "Send the token as 'Authorization: Bearer <token>'.", {
         headers: { "www-authenticate": 'Bearer realm="banzi"' },
@@ -140,22 +182,25 @@ async function authenticate(c: Context, options: GuardOptions): Promise<Principa
  */
 export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
   const { config } = options;
+  const flush = () => options.audit.flush();
   return async (c, next) => {
-    const path = routeOf(c);
-    const policy: RoutePolicy | undefined = path
-      ? (policyFor(c.req.method, path) ?? { roles: ["admin"] })
-      : undefined;
-    const audit: AuditContext = { extra: [], flush: () => options.audit.flush() };
+    const route = routeOf(c);
+    const audit: AuditContext = { extra: [], flush };
     c.set("audit", audit);
-    if (!path || !policy) return next();
+    if (!route) return next();
+    const { path, policy } = route;
     if (policy.roles === "public" && !policy.audit) return next();
 
     let principal: Principal | undefined;
     let presented = false;
     try {
-      presented = c.req.header("authorization") !== undefined || getCookie(c, SESSION_COOKIE) !== undefined;
+      const authorization = c.req.header("authorization");
+      presented = authorization !== undefined || getCookie(c, SESSION_COOKIE) !== undefined;
       // The login route ignores whatever credentials come with it (a stale cookie must not block it).
-      principal = policy.roles === "public" ? undefined : await authenticate(c, options);
+      principal =
+        policy.roles === "public"
+          ? undefined
+          : (cachedBearer(authorization, options) ?? (await authenticate(c, authorization, options)));
       if (!allows(policy, principal?.role, config.publicDocs)) {
         if (!principal)
           throw new ApiError("unauthorized", "This route needs a token: 'Authorization: Bearer <token>'.", {
@@ -166,7 +211,9 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
       if (principal) {
         c.set("auth", principal);
         const limiter = options.rateLimiter(c);
-        if (limiter && !(await limiter(principal.tokenId)))
+        // The in-process buckets answer synchronously: awaited only when the limiter is remote.
+        const allowed = limiter ? limiter(principal.tokenId) : true;
+        if (allowed !== true && !(await allowed))
           throw new ApiError("rate_limited", "Too many requests with this token; slow down.", {
             headers: { "retry-after": "1" },
           });
@@ -177,15 +224,10 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
       throw error;
     }
 
-    if (policy.audit) {
-      // The handler's answer names the objects read or made; kept before it is serialised.
-      const json = c.json.bind(c);
-      c.json = ((object: unknown, ...rest: unknown[]) => {
-        audit.answered = object;
-        return (json as (...args: unknown[]) => Response)(object, ...rest);
-      }) as typeof c.json;
-    }
-    await next();
+    if (principal && policy.idempotent && options.idempotency && c.req.method === "POST") {
+      const replayed = await options.idempotency(c, next, principal);
+      if (replayed instanceof Response) c.res = replayed;
+    } else await next();
     if (policy.audit || audit.extra.length > 0) {
       // A queueing sink answers synchronously: no extra turn of the event loop per request.
       const written = record(c, options, policy, path, c.res.status, c.get("auth") ?? principal);

@@ -5,68 +5,90 @@
  * first to finish is stored. Imports keep their own, content-aware scheme (src/services/imports.ts).
  */
 import { and, eq } from "drizzle-orm";
-import type { MiddlewareHandler } from "hono";
-import { matchedRoutes } from "hono/route";
+import type { Context, Next } from "hono";
 import { idempotencyKeys } from "../../db/schema";
 import type { Clock } from "../deps";
 import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/router";
 import { sha256Hex } from "./crypto";
-import { openApiPath } from "./guard";
-import { policyFor } from "./route-roles";
+import type { Principal } from "./roles";
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-export function idempotency(clock: Clock): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+/**
+ * Honours `Idempotency-Key` around `next` for a request the guard has authenticated, on a route
+ * whose policy marks it idempotent (src/auth/route-roles.ts); the guard calls it, so it neither
+ * matches the route nor looks up the policy again.
+ *
+ * @example
+ * ```ts
+ * const idempotent = idempotency(clock);
+ * await idempotent(c, next, principal); // inside the guard, for an idempotent POST
+ * ```
+ */
+export function idempotency(clock: Clock): Idempotency {
+  return (c, next, principal) => {
     const key = c.req.header("idempotency-key");
-    const principal = c.get("auth");
-    if (c.req.method !== "POST" || key === undefined || !principal) return next();
-    const route = matchedRoutes(c).find((r) => r.method !== "ALL");
-    const path = route ? openApiPath(route.path) : undefined;
-    if (!path || !policyFor("POST", path)?.idempotent) return next();
-    if (!KEY.test(key))
-      throw new ApiError("validation_failed", "header.idempotency-key: 1–255 visible ASCII characters", {
-        errors: [
-          { field: "header.idempotency-key", code: "invalid", message: "1–255 visible ASCII characters" },
-        ],
-      });
-
-    const { db } = c.get("services");
-    const requestSha256 = await sha256Hex(`POST ${c.req.path}\n${await c.req.text()}`);
-    const [stored] = await db
-      .select()
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.actorId, principal.tokenId), eq(idempotencyKeys.key, key)));
-    if (stored) {
-      if (stored.requestSha256 !== requestSha256)
-        throw new ApiError(
-          "conflict",
-          "This Idempotency-Key was already used for a different request; use a new key.",
-          { field: "header.idempotency-key" },
-        );
-      return c.body(stored.body, stored.status as 200, {
-        ...(stored.contentType ? { "content-type": stored.contentType } : {}),
-        "idempotent-replayed": "true",
-      });
-    }
-
-    await next();
-    if (c.res.status >= 200 && c.res.status < 300) {
-      await db
-        .insert(idempotencyKeys)
-        .values({
-          actorId: principal.tokenId,
-          key,
-          method: "POST",
-          path: c.req.path,
-          requestSha256,
-          status: c.res.status,
-          contentType: c.res.headers.get("content-type"),
-          body: await c.res.clone().text(),
-          createdAt: clock.now().toISOString(),
-        })
-        .onConflictDoNothing();
-    }
+    if (key === undefined) return next();
+    return withKey(c, next, principal, key, clock);
   };
+}
+
+/**
+ * Runs `next` under the request's `Idempotency-Key` (see {@link idempotency}); resolves to the
+ * stored answer when it replays one (anything else means `next` answered).
+ */
+export type Idempotency = (c: Context<AppEnv>, next: Next, principal: Principal) => Promise<unknown>;
+
+async function withKey(
+  c: Context<AppEnv>,
+  next: Next,
+  principal: Principal,
+  key: string,
+  clock: Clock,
+): Promise<Response | undefined> {
+  if (!KEY.test(key))
+    throw new ApiError("validation_failed", "header.idempotency-key: 1–255 visible ASCII characters", {
+      errors: [
+        { field: "header.idempotency-key", code: "invalid", message: "1–255 visible ASCII characters" },
+      ],
+    });
+
+  const { db } = c.get("services");
+  const requestSha256 = await sha256Hex(`POST ${c.req.path}\n${await c.req.text()}`);
+  const [stored] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.actorId, principal.tokenId), eq(idempotencyKeys.key, key)));
+  if (stored) {
+    if (stored.requestSha256 !== requestSha256)
+      throw new ApiError(
+        "conflict",
+        "This Idempotency-Key was already used for a different request; use a new key.",
+        { field: "header.idempotency-key" },
+      );
+    return c.body(stored.body, stored.status as 200, {
+      ...(stored.contentType ? { "content-type": stored.contentType } : {}),
+      "idempotent-replayed": "true",
+    });
+  }
+
+  await next();
+  if (c.res.status >= 200 && c.res.status < 300) {
+    await db
+      .insert(idempotencyKeys)
+      .values({
+        actorId: principal.tokenId,
+        key,
+        method: "POST",
+        path: c.req.path,
+        requestSha256,
+        status: c.res.status,
+        contentType: c.res.headers.get("content-type"),
+        body: await c.res.clone().text(),
+        createdAt: clock.now().toISOString(),
+      })
+      .onConflictDoNothing();
+  }
+  return undefined;
 }
