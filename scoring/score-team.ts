@@ -221,30 +221,43 @@ export function scoreTeamsSummary(
 }
 
 /**
- * The violations of a team of one prepared group, as `ruleViolations` lists them (seat rules seat
- * by seat, then team rules), with each candidate-in-seat's seat violations built once and shared.
+ * What the seat rules say of each filled seat of a team of one prepared group, seat by seat: `build`
+ * works it out once per candidate-in-seat (kept in `memo`), and only where the tables counted a
+ * violation.
  */
-function violationsInGroup(
+function seatRuleItems<T>(
   prep: Prepared,
-  profile: ScoringProfile,
-  seatMemo = new Map<number, Violation[]>(),
+  memo: Map<number, T[]>,
+  build: (member: Member, seat: number, post: PostProfile) => T[],
 ) {
-  const { region } = prep.problem;
-  return (team: Team, assignment: Int32Array): Violation[] => {
-    const out: Violation[] = [];
+  return (assignment: Int32Array, out: T[]): T[] => {
     for (let seat = 0; seat < prep.nSeats; seat++) {
       const c = assignment[seat] as number;
       if (c < 0) continue;
       const at = c * prep.nSeats + seat;
       if ((prep.seatHard[at] as number) + (prep.seatSoft[at] as number) === 0) continue;
-      let found = seatMemo.get(at);
+      let found = memo.get(at);
       if (!found) {
-        const member = prep.problem.candidates[c] as Member;
-        found = seatViolations(member, seat, prep.posts[seat] as PostProfile, region, profile);
-        seatMemo.set(at, found);
+        found = build(prep.problem.candidates[c] as Member, seat, prep.posts[seat] as PostProfile);
+        memo.set(at, found);
       }
-      for (const v of found) out.push(v);
+      for (const item of found) out.push(item);
     }
+    return out;
+  };
+}
+
+/**
+ * The violations of a team of one prepared group, as `ruleViolations` lists them (seat rules seat
+ * by seat, then team rules), with each candidate-in-seat's seat violations built once and shared.
+ */
+function violationsInGroup(prep: Prepared, profile: ScoringProfile, memo = new Map<number, Violation[]>()) {
+  const { region } = prep.problem;
+  const seats = seatRuleItems(prep, memo, (member, seat, post) =>
+    seatViolations(member, seat, post, region, profile),
+  );
+  return (team: Team, assignment: Int32Array): Violation[] => {
+    const out = seats(assignment, []);
     for (const v of teamViolations(team, profile)) out.push(v);
     return out;
   };
@@ -255,33 +268,22 @@ function violationsInGroup(
  * each candidate-in-seat's seat rules worked out once per batch, the team rules read from the
  * evaluator's breakdown (which counted them), so screening many teams builds no messages.
  */
-function ruleCodesInGroup(prep: Prepared, profile: ScoringProfile, seatMemo = new Map<number, RuleCode[]>()) {
-  type Brief = RuleCode;
+function ruleCodesInGroup(prep: Prepared, profile: ScoringProfile, memo = new Map<number, RuleCode[]>()) {
   const { region } = prep.problem;
   const { R2, R10, R11 } = profile.rules;
-  return (assignment: Int32Array, b: Breakdown): Brief[] => {
-    const out: Brief[] = [];
-    for (let seat = 0; seat < prep.nSeats; seat++) {
-      const c = assignment[seat] as number;
-      if (c < 0) continue;
-      const at = c * prep.nSeats + seat;
-      if ((prep.seatHard[at] as number) + (prep.seatSoft[at] as number) === 0) continue;
-      let found = seatMemo.get(at);
-      if (!found) {
-        const member = prep.problem.candidates[c] as Member;
-        found = seatRuleCodes(member, seat, prep.posts[seat] as PostProfile, region, profile).map((v) => ({
-          rule: v.rule,
-          severity: v.severity,
-          seat,
-        }));
-        seatMemo.set(at, found);
-      }
-      for (const v of found) out.push(v);
-    }
-    for (let i = 0; i < b.kinPairs; i++) out.push({ rule: "R2", severity: R2.mode as Brief["severity"] });
-    if (b.localShort) out.push({ rule: "R10", severity: R10.mode as Brief["severity"] });
-    if (b.leadersMoved) out.push({ rule: "R11", severity: R11.mode as Brief["severity"] });
-    if (b.overMoved) out.push({ rule: "R11", severity: R11.mode as Brief["severity"] });
+  const seats = seatRuleItems(prep, memo, (member, seat, post) =>
+    seatRuleCodes(member, seat, post, region, profile).map((v) => ({
+      rule: v.rule,
+      severity: v.severity,
+      seat,
+    })),
+  );
+  return (assignment: Int32Array, b: Breakdown): RuleCode[] => {
+    const out = seats(assignment, []);
+    for (let i = 0; i < b.kinPairs; i++) out.push({ rule: "R2", severity: R2.mode as RuleCode["severity"] });
+    if (b.localShort) out.push({ rule: "R10", severity: R10.mode as RuleCode["severity"] });
+    if (b.leadersMoved) out.push({ rule: "R11", severity: R11.mode as RuleCode["severity"] });
+    if (b.overMoved) out.push({ rule: "R11", severity: R11.mode as RuleCode["severity"] });
     return out;
   };
 }

@@ -12,42 +12,11 @@ import { requestIdFor, responseHeaders } from "../../src/lib/response-headers";
 import { createCadre, seedPostTypes, seedRegions } from "../routes/fixtures";
 import { type TestApp, testApp } from "../support/app";
 import { tempDb } from "../support/db";
+import { SAMPLE_STENS, SECURITY_HEADERS } from "../support/expected";
 
-/** Hono's `secureHeaders()` with its defaults (no CSP, no COEP), as the app sent them. */
-const SECURITY = {
-  "cross-origin-opener-policy": "same-origin",
-  "cross-origin-resource-policy": "same-origin",
-  "origin-agent-cluster": "?1",
-  "referrer-policy": "no-referrer",
-  "strict-transport-security": "max-age=15552000; includeSubDomains",
-  "x-content-type-options": "nosniff",
-  "x-dns-prefetch-control": "off",
-  "x-download-options": "noopen",
-  "x-frame-options": "SAMEORIGIN",
-  "x-permitted-cross-domain-policies": "none",
-  "x-xss-protection": "0",
-};
 const JSON_TYPE = { "content-type": "application/json" };
 const PROBLEM_TYPE = { "content-type": "application/problem+json" };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const stens = {
-  A: 6,
-  B: 8,
-  C: 7,
-  E: 6,
-  F: 5,
-  G: 7,
-  H: 6,
-  I: 4,
-  L: 4,
-  M: 5,
-  N: 5,
-  O: 3,
-  Q1: 6,
-  Q2: 5,
-  Q3: 8,
-  Q4: 3,
-};
 
 /** The answer's headers with the request id checked and taken out (its value is random). */
 function headersOf(res: Response, requestId: RegExp | string = UUID): Record<string, string> {
@@ -70,24 +39,28 @@ afterAll(() => t.close());
 
 describe("the headers of JSON answers", () => {
   it("a read, a computation, a creation, an ETag'd read and a deletion", async () => {
-    expect(headersOf(await t.get("/v1/regions"))).toEqual({ ...SECURITY, ...JSON_TYPE });
-    expect(headersOf(await t.anonymous.get("/health"))).toEqual({ ...SECURITY, ...JSON_TYPE });
-    const derived = await t.post("/v1/psychometrics/derive", { stens });
+    expect(headersOf(await t.get("/v1/regions"))).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });
+    expect(headersOf(await t.anonymous.get("/health"))).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });
+    const derived = await t.post("/v1/psychometrics/derive", { stens: SAMPLE_STENS });
     expect(derived.status).toBe(200);
-    expect(headersOf(derived)).toEqual({ ...SECURITY, ...JSON_TYPE });
+    expect(headersOf(derived)).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });
     const created = await t.post("/v1/regions", { code: "HDR", name: "头县", level: "county", parent: "CT" });
     expect(created.status).toBe(201);
-    expect(headersOf(created)).toEqual({ ...SECURITY, ...JSON_TYPE });
-    expect(headersOf(await t.get("/v1/cadres/hdr-1"))).toEqual({ ...SECURITY, ...JSON_TYPE, etag: '"v1"' });
+    expect(headersOf(created)).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });
+    expect(headersOf(await t.get("/v1/cadres/hdr-1"))).toEqual({
+      ...SECURITY_HEADERS,
+      ...JSON_TYPE,
+      etag: '"v1"',
+    });
     const deleted = await t.del("/v1/regions/HDR");
     expect(deleted.status).toBe(204);
-    expect(headersOf(deleted)).toEqual(SECURITY);
+    expect(headersOf(deleted)).toEqual(SECURITY_HEADERS);
   });
 
   it("a HEAD request", async () => {
     const res = await t.send("HEAD", "/v1/regions");
     expect(res.status).toBe(200);
-    expect(headersOf(res)).toEqual({ ...SECURITY, ...JSON_TYPE });
+    expect(headersOf(res)).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });
   });
 
   it("an idempotent creation and its replay", async () => {
@@ -95,10 +68,10 @@ describe("the headers of JSON answers", () => {
     const key = { "idempotency-key": "hdr-key-1" };
     const first = await t.post("/v1/regions", body, key);
     expect(first.status).toBe(201);
-    expect(headersOf(first)).toEqual({ ...SECURITY, ...JSON_TYPE });
+    expect(headersOf(first)).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });
     const replay = await t.post("/v1/regions", body, key);
     expect(replay.status).toBe(201);
-    expect(headersOf(replay)).toEqual({ ...SECURITY, ...JSON_TYPE, "idempotent-replayed": "true" });
+    expect(headersOf(replay)).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE, "idempotent-replayed": "true" });
   });
 
   it("a login sets its cookie beside the security headers", async () => {
@@ -109,7 +82,7 @@ describe("the headers of JSON answers", () => {
       /^banzi_session=[^;]+; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/,
     );
     delete headers["set-cookie"];
-    expect(headers).toEqual({ ...SECURITY, ...JSON_TYPE });
+    expect(headers).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });
   });
 });
 
@@ -118,33 +91,33 @@ describe("the headers of problems", () => {
     const unauthorized = await t.anonymous.get("/v1/cadres");
     expect(unauthorized.status).toBe(401);
     expect(headersOf(unauthorized)).toEqual({
-      ...SECURITY,
+      ...SECURITY_HEADERS,
       ...PROBLEM_TYPE,
       "www-authenticate": 'Bearer realm="banzi"',
     });
     const badScheme = await t.get("/v1/cadres", { authorization: "Basic eA==" });
     expect(badScheme.status).toBe(401);
     expect(headersOf(badScheme)).toEqual({
-      ...SECURITY,
+      ...SECURITY_HEADERS,
       ...PROBLEM_TYPE,
       "www-authenticate": 'Bearer realm="banzi"',
     });
     const missing = await t.get("/nowhere");
     expect(missing.status).toBe(404);
-    expect(headersOf(missing)).toEqual({ ...SECURITY, ...PROBLEM_TYPE });
+    expect(headersOf(missing)).toEqual({ ...SECURITY_HEADERS, ...PROBLEM_TYPE });
     const wrongMethod = await t.put("/health");
     expect(wrongMethod.status).toBe(405);
-    expect(headersOf(wrongMethod)).toEqual({ ...SECURITY, ...PROBLEM_TYPE, allow: "GET, HEAD" });
-    const big = JSON.stringify({ stens, pad: "x".repeat(1024 * 1024) });
+    expect(headersOf(wrongMethod)).toEqual({ ...SECURITY_HEADERS, ...PROBLEM_TYPE, allow: "GET, HEAD" });
+    const big = JSON.stringify({ stens: SAMPLE_STENS, pad: "x".repeat(1024 * 1024) });
     const tooLarge = await t.post("/v1/psychometrics/derive", big, { "content-length": String(big.length) });
     expect(tooLarge.status).toBe(413);
-    expect(headersOf(tooLarge)).toEqual({ ...SECURITY, ...PROBLEM_TYPE });
-    const invalid = await t.post("/v1/psychometrics/derive", { stens: { ...stens, A: 11 } });
+    expect(headersOf(tooLarge)).toEqual({ ...SECURITY_HEADERS, ...PROBLEM_TYPE });
+    const invalid = await t.post("/v1/psychometrics/derive", { stens: { ...SAMPLE_STENS, A: 11 } });
     expect(invalid.status).toBe(422);
-    expect(headersOf(invalid)).toEqual({ ...SECURITY, ...PROBLEM_TYPE });
+    expect(headersOf(invalid)).toEqual({ ...SECURITY_HEADERS, ...PROBLEM_TYPE });
     const malformed = await t.post("/v1/psychometrics/derive", "{");
     expect(malformed.status).toBe(400);
-    expect(headersOf(malformed)).toEqual({ ...SECURITY, ...PROBLEM_TYPE });
+    expect(headersOf(malformed)).toEqual({ ...SECURITY_HEADERS, ...PROBLEM_TYPE });
   });
 
   it("a 429 keeps its Retry-After", async () => {
@@ -153,7 +126,7 @@ describe("the headers of problems", () => {
       expect((await limited.get("/v1/regions")).status).toBe(200);
       const res = await limited.get("/v1/regions");
       expect(res.status).toBe(429);
-      expect(headersOf(res)).toEqual({ ...SECURITY, ...PROBLEM_TYPE, "retry-after": "1" });
+      expect(headersOf(res)).toEqual({ ...SECURITY_HEADERS, ...PROBLEM_TYPE, "retry-after": "1" });
     } finally {
       limited.close();
     }
@@ -165,7 +138,7 @@ describe("the headers of other answers", () => {
     const res = await t.get("/v1/exports/cadres.csv");
     expect(res.status).toBe(200);
     expect(headersOf(res)).toEqual({
-      ...SECURITY,
+      ...SECURITY_HEADERS,
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": 'attachment; filename="cadres.csv"',
     });
@@ -173,14 +146,14 @@ describe("the headers of other answers", () => {
 
   it("the docs page, its script and the OpenAPI document (no CSP, as before)", async () => {
     expect(headersOf(await t.get("/docs"))).toEqual({
-      ...SECURITY,
+      ...SECURITY_HEADERS,
       "content-type": "text/html; charset=UTF-8",
     });
     expect(headersOf(await t.get("/docs/init.js"))).toEqual({
-      ...SECURITY,
+      ...SECURITY_HEADERS,
       "content-type": "text/javascript; charset=utf-8",
     });
-    expect(headersOf(await t.get("/openapi.json"))).toEqual({ ...SECURITY, ...JSON_TYPE });
+    expect(headersOf(await t.get("/openapi.json"))).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });
   });
 
   it("a static file (the page at /)", async () => {
@@ -194,7 +167,7 @@ describe("the headers of other answers", () => {
         expect(headers["last-modified"]).toBeTypeOf("string");
         delete headers["last-modified"];
         expect(headers).toEqual({
-          ...SECURITY,
+          ...SECURITY_HEADERS,
           "content-type": "text/html; charset=utf-8",
           "content-length": String((await res.arrayBuffer()).byteLength),
         });
@@ -240,14 +213,14 @@ describe("CORS (an allowed origin configured)", () => {
         vary: "Origin",
       };
       expect(headersOf(await app.get("/v1/regions", origin))).toEqual({
-        ...SECURITY,
+        ...SECURITY_HEADERS,
         ...JSON_TYPE,
         ...cors,
         "access-control-allow-origin": "https://page.example",
       });
-      expect(headersOf(await app.get("/v1/regions"))).toEqual({ ...SECURITY, ...JSON_TYPE, ...cors });
+      expect(headersOf(await app.get("/v1/regions"))).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE, ...cors });
       expect(headersOf(await app.get("/nowhere", origin))).toEqual({
-        ...SECURITY,
+        ...SECURITY_HEADERS,
         ...PROBLEM_TYPE,
         ...cors,
         "access-control-allow-origin": "https://page.example",
@@ -258,7 +231,7 @@ describe("CORS (an allowed origin configured)", () => {
       });
       expect(preflight.status).toBe(204);
       expect(headersOf(preflight)).toEqual({
-        ...SECURITY,
+        ...SECURITY_HEADERS,
         ...cors,
         "access-control-allow-origin": "https://page.example",
         "access-control-allow-headers": "authorization,content-type,if-match,idempotency-key,x-csrf-token",
@@ -307,7 +280,7 @@ describe("responseHeaders() on a bare app", () => {
       const res = await app.request(path);
       expect(res.status, path).toBe(status);
       expect(await res.json(), path).toEqual(body);
-      expect(headersOf(res, "generated-id"), path).toEqual({ ...SECURITY, ...JSON_TYPE, ...extra });
+      expect(headersOf(res, "generated-id"), path).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE, ...extra });
     }
   });
 
@@ -321,18 +294,18 @@ describe("responseHeaders() on a bare app", () => {
     app.onError(() => new Response("failed", { status: 500 }));
     // Hono answers a bare c.text with a plain Response (the platform's default content type).
     expect(headersOf(await app.request("/text"), "generated-id")).toEqual({
-      ...SECURITY,
+      ...SECURITY_HEADERS,
       "content-type": "text/plain;charset=UTF-8",
     });
     // X-Powered-By goes, as with secureHeaders().
     expect(headersOf(await app.request("/raw"), "generated-id")).toEqual({
-      ...SECURITY,
+      ...SECURITY_HEADERS,
       "content-type": "text/plain;charset=UTF-8",
     });
     const failed = await app.request("/throws");
     expect(failed.status).toBe(500);
     expect(headersOf(failed, "generated-id")).toEqual({
-      ...SECURITY,
+      ...SECURITY_HEADERS,
       "content-type": "text/plain;charset=UTF-8",
     });
   });

@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SAMPLE_STENS } from "../support/expected";
 
 /** The bootstrap admin token bound in vitest.config.ts (stored by the worker on its first request). */
 const ADMIN = { authorization: "Bearer worker-test-admin-token-0123456789abcdef" };
@@ -12,24 +13,7 @@ const call = (method: string, path: string, body?: unknown, headers: Record<stri
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
-const stens = {
-  A: 6,
-  B: 8,
-  C: 7,
-  E: 6,
-  F: 5,
-  G: 7,
-  H: 6,
-  I: 4,
-  L: 4,
-  M: 5,
-  N: 5,
-  O: 3,
-  Q1: 6,
-  Q2: 5,
-  Q3: 8,
-  Q4: 3,
-};
+const stens = SAMPLE_STENS;
 
 describe("the app in workerd against a libSQL server over HTTP", () => {
   it("answers /health", async () => {
