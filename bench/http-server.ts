@@ -5,6 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
@@ -25,10 +27,27 @@ const banzi = await startNode({
   BANZI_RATE_LIMIT: "1000000",
 });
 const echo = new Hono().post("/echo", async (c) => c.json(await c.req.json()));
+// This process's CPU time (user + system, µs), for CPU per request: steadier than requests/s on a
+// shared machine, where the load generator and other work take turns with the server.
+const cpu = createServer((_req, res) => {
+  const used = process.cpuUsage();
+  res.end(String(used.user + used.system));
+}).listen(0, "127.0.0.1");
+await new Promise((resolve) => cpu.once("listening", resolve));
+const cpuPort = (cpu.address() as AddressInfo).port;
 const echoServer = serve({ fetch: echo.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
-  console.log(JSON.stringify({ banzi: banzi.url, echo: `http://127.0.0.1:${info.port}`, dir, token }));
+  console.log(
+    JSON.stringify({
+      banzi: banzi.url,
+      echo: `http://127.0.0.1:${info.port}`,
+      cpu: `http://127.0.0.1:${cpuPort}`,
+      dir,
+      token,
+    }),
+  );
 });
 process.on("SIGTERM", () => {
+  cpu.close();
   echoServer.close();
   banzi.close().then(() => process.exit(0));
 });

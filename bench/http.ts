@@ -13,6 +13,8 @@ import { createRng } from "../scoring/random";
 export interface HttpRow {
   what: string;
   requestsPerSecond: number;
+  /** The server process's CPU time per request (user + system), µs. */
+  cpuMicrosPerRequest: number;
   teamsPerSecond: number;
   p50ms: number;
   p99ms: number;
@@ -62,6 +64,7 @@ async function startServers(): Promise<{
   child: ChildProcess;
   banzi: string;
   echo: string;
+  cpu: string;
   dir: string;
   token: string;
 }> {
@@ -79,7 +82,16 @@ async function startServers(): Promise<{
   });
 }
 
-async function load(url: string, body: string, seconds: number, connections: number, token?: string) {
+async function load(
+  servers: { cpu: string },
+  url: string,
+  body: string,
+  seconds: number,
+  connections: number,
+  token?: string,
+) {
+  const cpuTime = async () => Number(await (await fetch(servers.cpu)).text());
+  const cpuBefore = await cpuTime();
   const result = await autocannon({
     url,
     method: "POST",
@@ -88,8 +100,10 @@ async function load(url: string, body: string, seconds: number, connections: num
     connections,
     duration: seconds,
   });
+  const cpuUsed = (await cpuTime()) - cpuBefore;
   return {
     requestsPerSecond: result.requests.average,
+    cpuMicrosPerRequest: cpuUsed / Math.max(1, result.requests.total),
     p50ms: result.latency.p50,
     p99ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
@@ -145,24 +159,25 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
       detail: "scores",
     });
     // Warm up both servers (JIT, profile and member caches) before measuring.
-    await load(`${servers.echo}/echo`, single, 1, 10);
-    await load(`${servers.banzi}/v1/score`, single, 1, 10, token);
-    await load(`${servers.banzi}/v1/score`, byIdCity, 1, 2, token);
-    const echo = await load(`${servers.echo}/echo`, single, seconds, 10);
+    await load(servers, `${servers.echo}/echo`, single, 1, 10);
+    await load(servers, `${servers.banzi}/v1/score`, single, 1, 10, token);
+    await load(servers, `${servers.banzi}/v1/score`, byIdCity, 1, 2, token);
+    const echo = await load(servers, `${servers.echo}/echo`, single, seconds, 10);
     // The app's own floor: the same middleware (token, role, audit, limits, headers) around almost no work.
     const derive = await load(
+      servers,
       `${servers.banzi}/v1/psychometrics/derive`,
       JSON.stringify({ stens: inlineTeam(1).seats[0]?.member.stens }),
       seconds,
       10,
       token,
     );
-    const one = await load(`${servers.banzi}/v1/score`, single, seconds, 10, token);
-    const oneSummary = await load(`${servers.banzi}/v1/score`, singleSummary, seconds, 10, token);
-    const many = await load(`${servers.banzi}/v1/score`, batch, seconds, 2, token);
-    const county = await load(`${servers.banzi}/v1/score`, byIdOneCounty, seconds, 2, token);
-    const city = await load(`${servers.banzi}/v1/score`, byIdCity, seconds, 2, token);
-    const alternatives = await load(`${servers.banzi}/v1/score`, compact, seconds, 2, token);
+    const one = await load(servers, `${servers.banzi}/v1/score`, single, seconds, 10, token);
+    const oneSummary = await load(servers, `${servers.banzi}/v1/score`, singleSummary, seconds, 10, token);
+    const many = await load(servers, `${servers.banzi}/v1/score`, batch, seconds, 2, token);
+    const county = await load(servers, `${servers.banzi}/v1/score`, byIdOneCounty, seconds, 2, token);
+    const city = await load(servers, `${servers.banzi}/v1/score`, byIdCity, seconds, 2, token);
+    const alternatives = await load(servers, `${servers.banzi}/v1/score`, compact, seconds, 2, token);
     const batchRow = (what: string, r: typeof many) => ({
       what,
       ...r,

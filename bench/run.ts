@@ -75,18 +75,29 @@ if (!values.only || values.only === "http") {
   console.log(`\nHTTP on 127.0.0.1 (autocannon, ${seconds} s per case; server in a child process)\n`);
   const rows = await benchHttp(seconds);
   const echo = rows[0]?.requestsPerSecond ?? 1;
+  const echoCpu = rows[0]?.cpuMicrosPerRequest ?? 1;
+  const single = (r: (typeof rows)[number]) =>
+    r.teamsPerSecond === 0 || r.teamsPerSecond === r.requestsPerSecond;
   console.table(
     rows.map((r) => ({
       case: r.what,
       "requests/s": fmt(r.requestsPerSecond),
       "× echo": fmt(r.requestsPerSecond / echo, 2),
+      "server CPU µs/req": fmt(r.cpuMicrosPerRequest),
+      // Requests/s the server's CPU time allows, relative to the echo's (less noisy than × echo).
+      "× echo by CPU": single(r) ? fmt(echoCpu / r.cpuMicrosPerRequest, 2) : "",
       "teams/s": r.teamsPerSecond ? fmt(r.teamsPerSecond) : "",
+      // Teams per second of the server's CPU time (batches of 1,000).
+      "teams/s by CPU": single(r) ? "" : fmt((1000 * 1e6) / r.cpuMicrosPerRequest),
       "p50 ms": r.p50ms,
       "p99 ms": r.p99ms,
       errors: r.errors,
     })),
   );
   console.log("Targets: one team ≥ 0.6 × echo requests/s with p99 ≤ 10 ms; batches ≥ 100,000 teams/s.");
+  console.log(
+    "“by CPU”: from the server process's CPU time per request (the load generator shares the machine's cores).",
+  );
 }
 
 if (!values.only || values.only === "import") {
