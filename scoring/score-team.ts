@@ -109,6 +109,8 @@ export function scoreTeamSummary(team: Team, profile: ScoringProfile): TeamScore
  * their members, so a batch of alternatives for one county costs little more per team than an
  * evaluation; a member's violations in a seat are worked out once per batch, however many teams
  * put them there. `scores` leaves out the per-seat fits and the violations' texts and members.
+ * With `tables` (made for this profile), each group's tables are taken from them, or made and kept
+ * there for the next call, when their limits allow; the answers are the same either way.
  * Throws a RangeError for an unknown post or a member seated twice in one team.
  */
 export function scoreTeamsSummary(
