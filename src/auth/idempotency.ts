@@ -1,10 +1,12 @@
 /**
  * `Idempotency-Key` on creating POSTs: the first successful answer to a key is stored and replayed
  * for a repeat of the same request (same token, method, path and body); the same key with another
- * request is a 409. Keys are scoped per token. Two requests racing with one new key both run; the
- * first to finish is stored. Imports keep their own, content-aware scheme (src/services/imports.ts).
+ * request is a 409. Keys are scoped per token and live {@link IDEMPOTENCY_KEY_HOURS} hours: an older
+ * key is a new request, and a token's expired keys are deleted when it stores a new one. Two
+ * requests racing with one new key both run; the first to finish is stored. Imports keep their own,
+ * content-aware scheme (src/services/imports.ts).
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { Context, Next } from "hono";
 import { idempotencyKeys } from "../../db/schema";
 import type { Clock } from "../deps";
@@ -14,6 +16,9 @@ import { sha256Hex } from "./crypto";
 import type { Principal } from "./roles";
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** How long a stored answer is replayed: long enough for a client's retries, not forever. */
+export const IDEMPOTENCY_KEY_HOURS = 24;
 
 /**
  * Honours `Idempotency-Key` around `next` for a request the guard has authenticated, on a route
@@ -56,11 +61,15 @@ async function withKey(
 
   const { db } = c.get("services");
   const requestSha256 = await sha256Hex(`POST ${c.req.path}\n${await c.req.text()}`);
-  const [stored] = await db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.actorId, principal.tokenId), eq(idempotencyKeys.key, key)));
-  if (stored) {
+  const now = clock.now();
+  // ISO timestamps of one format compare as strings.
+  const expiredBefore = new Date(now.getTime() - IDEMPOTENCY_KEY_HOURS * 3_600_000).toISOString();
+  const thisKey = and(eq(idempotencyKeys.actorId, principal.tokenId), eq(idempotencyKeys.key, key));
+  const [stored] = await db.select().from(idempotencyKeys).where(thisKey);
+  if (stored && stored.createdAt < expiredBefore) {
+    // Expired: the request is new, and its answer takes the key.
+    await db.delete(idempotencyKeys).where(and(thisKey, lt(idempotencyKeys.createdAt, expiredBefore)));
+  } else if (stored) {
     if (stored.requestSha256 !== requestSha256)
       throw new ApiError(
         "conflict",
@@ -86,9 +95,14 @@ async function withKey(
         status: c.res.status,
         contentType: c.res.headers.get("content-type"),
         body: await c.res.clone().text(),
-        createdAt: clock.now().toISOString(),
+        createdAt: now.toISOString(),
       })
       .onConflictDoNothing();
+    await db
+      .delete(idempotencyKeys)
+      .where(
+        and(eq(idempotencyKeys.actorId, principal.tokenId), lt(idempotencyKeys.createdAt, expiredBefore)),
+      );
   }
   return undefined;
 }

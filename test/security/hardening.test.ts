@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { idempotencyKeys } from "../../db/schema";
 import { tokenBuckets } from "../../src/auth/rate-limit";
 import { requestTimeout } from "../../src/auth/timeout";
 import { neutraliseCell } from "../../src/services/exports";
@@ -216,6 +217,50 @@ describe("Idempotency-Key", () => {
     // Keys belong to a token: another token's same key is a new request.
     expect((await t.as("staff").post("/v1/cadres", body, key)).status).toBe(201);
     expect((await t.post("/v1/cadres", body, { "idempotency-key": "bad key with spaces" })).status).toBe(422);
+  });
+
+  it("keeps a key for 24 hours; then the same key is a new request, and a token's expired keys are deleted", async () => {
+    let now = new Date("2026-11-25T08:00:00.000Z");
+    const app = await testApp({ clock: { now: () => now } });
+    const later = (hours: number) => {
+      now = new Date(now.getTime() + hours * 3_600_000);
+    };
+    try {
+      await seedRegions(app);
+      const body = {
+        name: "过期",
+        gender: "female",
+        birthYear: 1985,
+        education: "master",
+        birthRegion: "CT01",
+        growthRegion: "CT01",
+        rank: "section",
+      };
+      const key = { "idempotency-key": "daily-1" };
+      const first = await app.post("/v1/cadres", body, key);
+      expect(first.status).toBe(201);
+      const firstId = ((await first.json()) as { id: string }).id;
+      expect((await app.post("/v1/cadres", body, { "idempotency-key": "other-1" })).status).toBe(201);
+
+      later(23.99);
+      const replayed = await app.post("/v1/cadres", body, key);
+      expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+      expect(((await replayed.json()) as { id: string }).id).toBe(firstId);
+
+      later(0.02); // 24 h and a little after the first answer
+      const fresh = await app.post("/v1/cadres", body, key);
+      expect(fresh.status).toBe(201);
+      expect(fresh.headers.get("idempotent-replayed")).toBeNull();
+      const freshId = ((await fresh.json()) as { id: string }).id;
+      expect(freshId).not.toBe(firstId);
+      // The key now replays the new answer, and the expired "other-1" is gone.
+      const again = await app.post("/v1/cadres", body, key);
+      expect(((await again.json()) as { id: string }).id).toBe(freshId);
+      const keys = await app.db.select({ key: idempotencyKeys.key }).from(idempotencyKeys);
+      expect(keys.map((k) => k.key)).toEqual(["daily-1"]);
+    } finally {
+      app.close();
+    }
   });
 });
 
