@@ -48,10 +48,18 @@ export class LayoutTables {
 
   /**
    * Tables of `region` with seats `posts` covering every member given: the kept ones, or new ones
-   * over the kept candidates and the new members. Undefined when they would exceed the limits.
-   * Throws a RangeError for an unknown post (as {@link prepare}).
+   * over the kept candidates and the new members. New tables cover every candidate in every seat,
+   * so they are only made when the caller fills at least half of those pairs (`usedPairs`: the
+   * filled seats it will score) — a few teams are cheaper prepared for their own pairs. Undefined
+   * when no kept tables serve and none are made (or they would exceed the limits). Throws a
+   * RangeError for an unknown post (as {@link prepare}).
    */
-  tablesFor(region: string, posts: readonly string[], members: readonly Member[]): LayoutEntry | undefined {
+  tablesFor(
+    region: string,
+    posts: readonly string[],
+    members: readonly Member[],
+    usedPairs = Number.POSITIVE_INFINITY,
+  ): LayoutEntry | undefined {
     let key = region;
     for (const post of posts) key += `\u0000${post}`;
     const kept = this.layouts.get(key);
@@ -69,7 +77,8 @@ export class LayoutTables {
       return kept;
     }
     const candidates = kept ? [...kept.prep.problem.candidates, ...added] : added;
-    if (candidates.length > this.limits.candidates) return undefined;
+    if (candidates.length > this.limits.candidates || 2 * usedPairs < candidates.length * posts.length)
+      return undefined;
     const prep = prepare({ profile: this.profile, region, seats: posts, candidates });
     const entry: LayoutEntry = {
       prep,

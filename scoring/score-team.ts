@@ -8,7 +8,7 @@ import { type DerivedFactors, deriveFactors } from "./derived";
 import { type Breakdown, Evaluator } from "./evaluate";
 import { FACTOR_INFO, type FactorCode } from "./factors";
 import { personPostFit } from "./fit";
-import type { LayoutTables, RuleCode } from "./layout-tables";
+import type { LayoutEntry, LayoutTables, RuleCode } from "./layout-tables";
 import { type Prepared, prepare } from "./prepare";
 import { ruleViolations, seatRuleCodes, seatViolations, teamViolations } from "./rules";
 import type { Member, PostProfile, ScoringProfile, Team, TeamSeat, Text, Violation } from "./types";
@@ -160,10 +160,12 @@ export function scoreTeamsSummary(
   for (const indexes of groups.values()) {
     const first = teams[indexes[0] as number] as Team;
     const posts = first.seats.map((s) => s.post);
-    const kept =
-      tables?.profile === profile
-        ? tables.tablesFor(first.region, posts, membersOf(teams, indexes))
-        : undefined;
+    let kept: LayoutEntry | undefined;
+    if (tables?.profile === profile) {
+      // Each filled seat is a candidate-in-seat pair the group scores.
+      const members = membersOf(teams, indexes);
+      kept = tables.tablesFor(first.region, posts, members, members.length);
+    }
     let prep: Prepared;
     let assignments: Int32Array[];
     if (kept) {

@@ -59,6 +59,19 @@ describe("LayoutTables", () => {
     expect(tables.tablesFor("R02", NINE_POSTS, pool.slice(0, 5))?.prep.nCandidates).toBe(5);
   });
 
+  it("makes tables only for calls that fill at least half of their candidate-in-seat pairs", () => {
+    const pool = randomPool(15, 40);
+    const tables = new LayoutTables(profile);
+    // 20 candidates × 9 seats = 180 pairs: scoring 89 filled seats is too few to make tables for…
+    expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 20), 89)).toBeUndefined();
+    const made = tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 20), 90);
+    expect(made?.prep.nCandidates).toBe(20);
+    // …but kept tables serve any call their candidates cover; growing them is making new ones.
+    expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 3), 1)).toBe(made);
+    expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 21), 9)).toBeUndefined();
+    expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 21), 95)?.prep.nCandidates).toBe(21);
+  });
+
   it("declines beyond its candidate limit, and then scoring prepares per call with the same answer", () => {
     const pool = randomPool(13, 60);
     const tables = new LayoutTables(profile, { candidates: 30, kernelBytes: 2 ** 20 });
