@@ -35,10 +35,15 @@ export interface LayoutTablesLimits {
   kernelBytes: number;
 }
 
+/** Layouts remembered as asked for at most (then forgotten all at once). */
+const MAX_ASKED = 10_000;
+
 const DEFAULT_LIMITS: LayoutTablesLimits = { candidates: 1500, kernelBytes: 64 * 2 ** 20 };
 
 export class LayoutTables {
   private readonly layouts = new Map<string, LayoutEntry>();
+  /** Layouts asked for, kept or not (a second ask makes tables however few pairs it fills). */
+  private readonly asked = new Set<string>();
   private kernelBytes = 0;
 
   constructor(
@@ -48,11 +53,11 @@ export class LayoutTables {
 
   /**
    * Tables of `region` with seats `posts` covering every member given: the kept ones, or new ones
-   * over the kept candidates and the new members. New tables cover every candidate in every seat,
-   * so they are only made when the caller fills at least half of those pairs (`usedPairs`: the
-   * filled seats it will score) — a few teams are cheaper prepared for their own pairs. Undefined
-   * when no kept tables serve and none are made (or they would exceed the limits). Throws a
-   * RangeError for an unknown post (as {@link prepare}).
+   * over the kept candidates and the new members. New tables cover every candidate in every seat:
+   * they are made when the caller fills at least half of those pairs (`usedPairs`: the filled seats
+   * it will score) or asked for the layout before — a few teams asked for once are cheaper prepared
+   * for their own pairs. Undefined when no kept tables serve and none are made (or they would exceed
+   * the limits). Throws a RangeError for an unknown post (as {@link prepare}).
    */
   tablesFor(
     region: string,
@@ -77,8 +82,13 @@ export class LayoutTables {
       return kept;
     }
     const candidates = kept ? [...kept.prep.problem.candidates, ...added] : added;
-    if (candidates.length > this.limits.candidates || 2 * usedPairs < candidates.length * posts.length)
-      return undefined;
+    const askedBefore = kept !== undefined || this.asked.has(key);
+    if (!askedBefore) {
+      if (this.asked.size >= MAX_ASKED) this.asked.clear();
+      this.asked.add(key);
+    }
+    const worth = askedBefore || 2 * usedPairs >= candidates.length * posts.length;
+    if (!worth || candidates.length > this.limits.candidates) return undefined;
     const prep = prepare({ profile: this.profile, region, seats: posts, candidates });
     const entry: LayoutEntry = {
       prep,

@@ -59,17 +59,18 @@ describe("LayoutTables", () => {
     expect(tables.tablesFor("R02", NINE_POSTS, pool.slice(0, 5))?.prep.nCandidates).toBe(5);
   });
 
-  it("makes tables only for calls that fill at least half of their candidate-in-seat pairs", () => {
+  it("makes tables for a call that fills half of their candidate-in-seat pairs, or a layout asked for before", () => {
     const pool = randomPool(15, 40);
     const tables = new LayoutTables(profile);
-    // 20 candidates × 9 seats = 180 pairs: scoring 89 filled seats is too few to make tables for…
+    // 20 candidates × 9 seats = 180 pairs: scoring 89 filled seats is too few for a first ask…
     expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 20), 89)).toBeUndefined();
-    const made = tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 20), 90);
+    expect(tables.tablesFor("R02", NINE_POSTS, pool.slice(0, 20), 90)?.prep.nCandidates).toBe(20);
+    // …but a layout asked for again gets its tables, and kept tables serve and grow for any call.
+    const made = tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 20), 1);
     expect(made?.prep.nCandidates).toBe(20);
-    // …but kept tables serve any call their candidates cover; growing them is making new ones.
     expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 3), 1)).toBe(made);
-    expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 21), 9)).toBeUndefined();
-    expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 21), 95)?.prep.nCandidates).toBe(21);
+    expect(tables.tablesFor("R01", NINE_POSTS, pool.slice(0, 21), 1)?.prep.nCandidates).toBe(21);
+    expect(tables.tablesFor("R03", NINE_POSTS, pool.slice(0, 2), 1)).toBeUndefined();
   });
 
   it("declines beyond its candidate limit, and then scoring prepares per call with the same answer", () => {
