@@ -101,6 +101,16 @@ export async function updateSeat(tx: DbOrTx, teamId: string, position: number, p
   ).rowsAffected;
 }
 
+/** Every seat held by one of `cadreIds`, in any team. */
+export async function seatsHeldBy(db: DbOrTx, cadreIds: readonly string[]): Promise<SeatRow[]> {
+  if (cadreIds.length === 0) return [];
+  return db
+    .select()
+    .from(seats)
+    .where(inArray(seats.cadreId, [...cadreIds]))
+    .orderBy(asc(seats.teamId), asc(seats.position));
+}
+
 export async function deleteSeat(tx: DbOrTx, teamId: string, position: number): Promise<number> {
   return (await tx.delete(seats).where(and(eq(seats.teamId, teamId), eq(seats.position, position))))
     .rowsAffected;

@@ -111,6 +111,9 @@ export const zh = {
   "sugg.placeCancel": "取消",
   "sugg.placed": "已任用 {n} 名干部（{date}），已进入跟踪考核。",
   "sugg.placedLink": "查看跟踪考核",
+  "sugg.vacated": "以下原任职位已空出：{seats}。",
+  "sugg.vacatedSeat": "{team} 第{seat}席（{cadre}）",
+  "sugg.vacatedSep": "、",
   "sugg.placeAlready": "这组建议已经采纳并任用过，不能重复采纳。",
   "sugg.placeChanged": "班子在生成建议之后已有变动，请重新生成建议。",
 };
@@ -226,6 +229,9 @@ export const en = {
   "sugg.placeCancel": "Cancel",
   "sugg.placed": "{n} cadre(s) placed ({date}); they are now followed up.",
   "sugg.placedLink": "Open the follow-up list",
+  "sugg.vacated": "Seats they left are now vacant: {seats}.",
+  "sugg.vacatedSeat": "{team} seat {seat} ({cadre})",
+  "sugg.vacatedSep": "; ",
   "sugg.placeAlready":
     "This set of suggestions was already accepted and placed; it cannot be accepted again.",
   "sugg.placeChanged": "The team has changed since these suggestions were made; ask for suggestions again.",

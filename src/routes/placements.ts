@@ -59,6 +59,14 @@ const CarriedOutSchema = z
     sourceId: z.string(),
     rank: z.number().int().optional(),
     appliedTeams: z.array(z.string()).openapi({ description: "Teams whose seats were set." }),
+    vacated: z
+      .array(
+        z.object({ teamId: z.string(), position: z.number().int(), post: z.string(), cadreId: z.string() }),
+      )
+      .openapi({
+        description:
+          "Seats elsewhere the seated cadres held and left (a cadre holds one post): emptied with the same change.",
+      }),
     placements: z.array(PlacementSchema),
   })
   .openapi("CarriedOut");

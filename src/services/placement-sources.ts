@@ -25,7 +25,20 @@ export interface CarriedOut {
   rank?: number;
   /** Teams whose seats were set. */
   appliedTeams: string[];
+  /**
+   * Seats elsewhere that the seated cadres left (they cannot hold two posts): emptied in the same
+   * transaction, so those teams show the vacancy.
+   */
+  vacated: VacatedSeat[];
   placements: PlacementView[];
+}
+
+/** A seat a seated cadre held before and left. */
+export interface VacatedSeat {
+  teamId: string;
+  position: number;
+  post: string;
+  cadreId: string;
 }
 
 /** One seat change: the team's seat at `position` gets `cadreId`. */
@@ -38,13 +51,14 @@ interface SeatChange {
 /**
  * Sets seats on stored teams, after checking each team still has the seats the result was computed
  * for (same posts in the same order, and the holders it kept still there) — else 409, nothing set.
- * Seats that change are emptied first, so cadres may move between seats of one team.
+ * Seats that change are emptied first, so cadres may move between seats of one team; any other seat
+ * a seated cadre holds (in any team) is emptied too, and returned — unless it is locked (409).
  */
 async function applySeats(
   tx: Tx,
   services: RequestServices,
   teams: { teamId: string; expected: { post: string | null; cadreId: string | null; changes: boolean }[] }[],
-) {
+): Promise<VacatedSeat[]> {
   const changes: SeatChange[] = [];
   for (const { teamId, expected } of teams) {
     const row = await tq.findTeamRow(tx, teamId);
@@ -71,15 +85,35 @@ async function applySeats(
         changes.push({ teamId, position: seat.position, cadreId: e.cadreId });
     });
   }
+  const changing = new Set(changes.map((c) => `${c.teamId}\u0000${c.position}`));
+  const left = (await tq.seatsHeldBy(tx, [...new Set(changes.map((c) => c.cadreId))])).filter(
+    (seat) => !changing.has(`${seat.teamId}\u0000${seat.position}`),
+  );
+  const locked = left.find((seat) => seat.locked);
+  if (locked)
+    throw new ApiError(
+      "conflict",
+      `Cadre '${locked.cadreId}' holds a locked seat of team '${locked.teamId}' (position ${locked.position}); ` +
+        "unlock it to move them, or record the placements with apply: false.",
+      { field: "apply" },
+    );
   const now = services.clock.now().toISOString();
   await mapConstraintErrors(
     async () => {
       for (const c of changes) await tq.updateSeat(tx, c.teamId, c.position, { cadreId: null });
+      for (const seat of left) await tq.updateSeat(tx, seat.teamId, seat.position, { cadreId: null });
       for (const c of changes) await tq.updateSeat(tx, c.teamId, c.position, { cadreId: c.cadreId });
-      for (const { teamId } of teams) await tq.touchTeam(tx, teamId, { updatedAt: now });
+      const touched = new Set([...teams.map((t) => t.teamId), ...left.map((seat) => seat.teamId)]);
+      for (const teamId of touched) await tq.touchTeam(tx, teamId, { updatedAt: now });
     },
     { duplicate: "A cadre would hold two seats of one team; nothing was changed.", field: "apply" },
   );
+  return left.map((seat) => ({
+    teamId: seat.teamId,
+    position: seat.position,
+    post: seat.postCode,
+    cadreId: seat.cadreId as string,
+  }));
 }
 
 async function refuseRepeat(tx: Tx, source: "suggestion" | "exchange-plan", id: string) {
@@ -146,22 +180,24 @@ export async function acceptSuggestion(
       : [],
   );
   const apply = teamId !== null && input.apply !== false;
-  const placements = await writeTransaction(services.db, async (tx) => {
+  const { placements, vacated } = await writeTransaction(services.db, async (tx) => {
     await refuseRepeat(tx, "suggestion", requestId);
-    if (apply)
-      await applySeats(tx, services, [
-        {
-          teamId,
-          expected: chosen.assignment.map((a) => ({ post: a.post, cadreId: a.cadreId, changes: a.filled })),
-        },
-      ]);
-    return recordPlacements(tx, services, entries);
+    const vacated = apply
+      ? await applySeats(tx, services, [
+          {
+            teamId,
+            expected: chosen.assignment.map((a) => ({ post: a.post, cadreId: a.cadreId, changes: a.filled })),
+          },
+        ])
+      : [];
+    return { placements: await recordPlacements(tx, services, entries), vacated };
   });
   return {
     source: "suggestion",
     sourceId: requestId,
     rank: input.rank,
     appliedTeams: apply && teamId ? [teamId] : [],
+    vacated,
     placements,
   };
 }
@@ -220,33 +256,35 @@ export async function carryOutPlan(
       });
   }
   const apply = input.apply !== false;
-  const placements = await writeTransaction(services.db, async (tx) => {
+  const { placements, vacated } = await writeTransaction(services.db, async (tx) => {
     await refuseRepeat(tx, "exchange-plan", planId);
-    if (apply)
-      await applySeats(
-        tx,
-        services,
-        plan.teams.map((team) => {
-          const vacancies = new Set(team.vacancies);
-          const moved = new Map(
-            plan.moves.filter((m) => m.to.teamId === team.teamId).map((m) => [m.to.seat, m.to.post]),
-          );
-          return {
-            teamId: team.teamId,
-            expected: team.memberIds.map((cadreId, i) => ({
-              post: moved.get(i) ?? null,
-              cadreId,
-              changes: vacancies.has(i),
-            })),
-          };
-        }),
-      );
-    return recordPlacements(tx, services, entries);
+    const vacated = !apply
+      ? []
+      : await applySeats(
+          tx,
+          services,
+          plan.teams.map((team) => {
+            const vacancies = new Set(team.vacancies);
+            const moved = new Map(
+              plan.moves.filter((m) => m.to.teamId === team.teamId).map((m) => [m.to.seat, m.to.post]),
+            );
+            return {
+              teamId: team.teamId,
+              expected: team.memberIds.map((cadreId, i) => ({
+                post: moved.get(i) ?? null,
+                cadreId,
+                changes: vacancies.has(i),
+              })),
+            };
+          }),
+        );
+    return { placements: await recordPlacements(tx, services, entries), vacated };
   });
   return {
     source: "exchange-plan",
     sourceId: planId,
     appliedTeams: apply ? plan.teams.map((t) => t.teamId) : [],
+    vacated,
     placements,
   };
 }

@@ -81,11 +81,23 @@ describe("follow-up after placement in chromium", { timeout: 120_000 }, () => {
     const recorded = () =>
       suite.server.api<{ items: Placement[] }>("GET", "/v1/placements?teamId=T-XJ01").then((x) => x.items);
     expect(await recorded()).toEqual([]);
+    // Seats the incoming cadres hold in other teams: placing them empties those (a cadre holds one post).
+    const heldElsewhere: string[] = [];
+    for (const id of placedIds) {
+      const teams = await suite.server.api<{ items: { id: string }[] }>("GET", `/v1/teams?cadre=${id}`);
+      for (const team of teams.items) if (team.id !== "T-XJ01") heldElsewhere.push(team.id);
+    }
     await first.getByRole("button", { name: "采纳并任用" }).click();
     await first.getByRole("button", { name: "确认任用" }).click();
     await eventually(() => first.getByRole("status").last().textContent()).toContain(
       `已任用 ${placedIds.length} 名干部`,
     );
+    const vacatedNotice = first.locator("[data-vacated]");
+    if (heldElsewhere.length === 0) expect(await vacatedNotice.count()).toBe(0);
+    else {
+      expect(await vacatedNotice.getAttribute("data-vacated")).toBe(String(heldElsewhere.length));
+      for (const teamId of heldElsewhere) expect(await vacatedNotice.textContent()).toContain(teamId);
+    }
     // The same request again (option 2): the API's 409, said plainly.
     const second = options.nth(1);
     await second.getByRole("button", { name: "采纳并任用" }).click();

@@ -498,6 +498,83 @@ describe("the validity report", () => {
   });
 });
 
+describe("a seated cadre leaves the seat they held", () => {
+  /**
+   * A one-seat stored team of the cadre's own county (so R10's one local is met), a suggestion
+   * request whose pool is that cadre alone (a skill nobody has, plus include), and its #1.
+   */
+  async function suggestOnly(cadreId: string, teamId: string, region: string, lockedElsewhere = false) {
+    await json(await t.post("/v1/teams", { id: teamId, region, seats: [{ post: "deputy-head" }] }), 201);
+    const res = await t.post("/v1/suggestions", {
+      teamId,
+      top: 1,
+      seed: 1,
+      robustnessSamples: 0,
+      pool: { skills: ["no-such-skill"], include: [cadreId] },
+    });
+    const result = (await res.json()) as { id: string; status: string; suggestions: Suggestion[] };
+    return { ...result, lockedElsewhere };
+  }
+
+  it("accepting a suggestion empties the cadre's seat in another team, and says so", async () => {
+    const list = await cadres();
+    for (const other of ["T-XJ09", "T-XJ10", "T-XJ11", "T-XJ12"]) {
+      const before = await json<Team>(await t.get(`/v1/teams/${other}`), 200);
+      const seat =
+        before.seats.find((s) => s.cadreId !== null && s.post === "deputy-head") ??
+        before.seats.find((s) => s.cadreId);
+      if (!seat?.cadreId) continue;
+      const region = list.find((c) => c.id === seat.cadreId)?.birthRegion as string;
+      const teamId = `T-MOVE-${other}`;
+      const asked = await suggestOnly(seat.cadreId, teamId, region);
+      if (asked.status === "infeasible" || asked.suggestions[0]?.assignment[0]?.cadreId !== seat.cadreId)
+        continue;
+      const done = await json<{
+        vacated: { teamId: string; position: number; post: string; cadreId: string }[];
+      }>(await t.post(`/v1/suggestions/${asked.id}/accept`, { rank: 1 }), 201);
+      expect(done.vacated).toEqual([
+        { teamId: other, position: seat.position, post: seat.post, cadreId: seat.cadreId },
+      ]);
+      const after = await json<Team>(await t.get(`/v1/teams/${other}`), 200);
+      expect(after.seats.find((s) => s.position === seat.position)?.cadreId).toBeNull();
+      // Nobody else moved, and the new team holds the cadre.
+      expect(after.seats.filter((s) => s.position !== seat.position)).toEqual(
+        before.seats.filter((s) => s.position !== seat.position),
+      );
+      const moved = await json<Team>(await t.get(`/v1/teams/${teamId}`), 200);
+      expect(moved.seats[0]?.cadreId).toBe(seat.cadreId);
+      return;
+    }
+    throw new Error("no seated demo cadre could be suggested alone");
+  });
+
+  it("a locked seat held elsewhere refuses the change (409) and changes nothing", async () => {
+    const list = await cadres();
+    for (const other of ["T-XJ05", "T-XJ06", "T-XJ07", "T-XJ08"]) {
+      const before = await json<Team>(await t.get(`/v1/teams/${other}`), 200);
+      const seat = before.seats.find((s) => s.cadreId !== null);
+      if (!seat?.cadreId) continue;
+      const region = list.find((c) => c.id === seat.cadreId)?.birthRegion as string;
+      const teamId = `T-LOCK-${other}`;
+      const asked = await suggestOnly(seat.cadreId, teamId, region, true);
+      if (asked.status === "infeasible" || asked.suggestions[0]?.assignment[0]?.cadreId !== seat.cadreId)
+        continue;
+      const lock = await t.patch(`/v1/teams/${other}/seats/${seat.position}`, { locked: true });
+      expect(lock.status).toBe(200);
+      const lockedTeam = await json<Team>(await t.get(`/v1/teams/${other}`), 200);
+      const counts = await rowCounts(t.db);
+      const refused = await t.post(`/v1/suggestions/${asked.id}/accept`, { rank: 1 });
+      expect(refused.status).toBe(409);
+      expect((await problem(refused)).field).toBe("apply");
+      expect(await json<Team>(await t.get(`/v1/teams/${other}`), 200)).toEqual(lockedTeam);
+      expect((await json<Team>(await t.get(`/v1/teams/${teamId}`), 200)).seats[0]?.cadreId).toBeNull();
+      expect(await rowCounts(t.db)).toEqual(counts);
+      return;
+    }
+    throw new Error("no seated demo cadre could be suggested alone");
+  });
+});
+
 describe("carrying out an exchange plan", () => {
   it("records a placement per move, sets the seats, and refuses a second time", async () => {
     const queued = await json<{ id: string }>(

@@ -405,6 +405,20 @@ function placeArea(s, result) {
           " ",
           h("a", { href: "#/followup" }, t("sugg.placedLink")),
         ),
+        // A cadre holds one post: the seats they left elsewhere are now vacant.
+        placed.vacated?.length
+          ? h(
+              "p",
+              { class: "notice", dataset: { vacated: String(placed.vacated.length) } },
+              t("sugg.vacated", {
+                seats: placed.vacated
+                  .map((v) =>
+                    t("sugg.vacatedSeat", { team: v.teamId, seat: v.position + 1, cadre: v.cadreId }),
+                  )
+                  .join(t("sugg.vacatedSep")),
+              }),
+            )
+          : null,
       );
       return;
     }
