@@ -18,6 +18,10 @@ export interface CadreFilter {
   rank?: CadreRow["rank"];
   reserve?: boolean;
   skill?: string;
+  /** Only these ids. */
+  ids?: string[];
+  /** Names containing this text (matched literally). */
+  name?: string;
 }
 
 export async function findCadreRow(db: DbOrTx, id: string): Promise<CadreRow | undefined> {
@@ -78,6 +82,12 @@ export async function listCadreRows(
         db.select({ id: cadreSkills.cadreId }).from(cadreSkills).where(eq(cadreSkills.skill, options.skill)),
       ),
     );
+  if (options.ids !== undefined) where.push(inArray(cadres.id, options.ids));
+  if (options.name !== undefined) {
+    // LIKE with the text's own % and _ (and the escape character) escaped: a substring match.
+    const pattern = `%${options.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`${cadres.name} like ${pattern} escape '\\'`);
+  }
   return db
     .select()
     .from(cadres)

@@ -92,6 +92,9 @@ const CadrePatch = z.strictObject(cadreFields).partial().openapi("CadrePatch", {
   description: "Lists given here (skills, kin, preferences) replace the stored ones.",
 });
 
+/** Ids one list request may name (the page asks for a team's or a ranking's members at once). */
+const MAX_LISTED_IDS = 200;
+
 const CadreQuery = z.strictObject({
   ...pageQuery,
   region: CodeSchema.optional().openapi({ description: "Current region." }),
@@ -101,6 +104,22 @@ const CadreQuery = z.strictObject({
     .transform((v) => v === "true")
     .optional(),
   skill: z.string().trim().min(1).max(40).optional(),
+  ids: z
+    .string()
+    .transform((v) => v.split(","))
+    .pipe(z.array(IdSchema).min(1).max(MAX_LISTED_IDS))
+    .optional()
+    .openapi({
+      type: "string",
+      description: `Only these cadres: up to ${MAX_LISTED_IDS} ids separated by commas (unknown ids are left out).`,
+    }),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .optional()
+    .openapi({ description: "Only cadres whose name contains this text (as typed; % and _ are literal)." }),
 });
 
 export const cadreRoutes = createRouter()
@@ -109,7 +128,7 @@ export const cadreRoutes = createRouter()
       method: "get",
       path: "/v1/cadres",
       tags,
-      summary: "List cadres, filtered by current region, rank, reserve flag or skill",
+      summary: "List cadres, filtered by current region, rank, reserve flag, skill, ids or name",
       request: { query: CadreQuery },
       responses: {
         200: jsonContent(listOf(CadreSchema, "CadreList"), "A page of cadres"),

@@ -259,6 +259,33 @@ describe("cadres: list", () => {
     expect(ids).not.toContain("f-1");
   });
 
+  it("lists the cadres named by ids (in id order, unknown ids left out)", async () => {
+    expect(await filtered("ids=f-3,f-1,nobody")).toEqual(["f-1", "f-3"]);
+    expect(await filtered("ids=f-2&reserve=true")).toEqual([]);
+    const many = Array.from({ length: 200 }, (_, i) => `x-${i}`).join(",");
+    expect(await filtered(`ids=f-5,${many.split(",").slice(1).join(",")}`)).toEqual(["f-5"]);
+    const tooMany = await t.get(`/v1/cadres?ids=${many},f-1`);
+    expect(tooMany.status).toBe(422);
+    expect((await problem(tooMany)).field).toBe("query.ids");
+    // The empty second id is named by its position.
+    expect((await problem(await t.get("/v1/cadres?ids=f-1,,f-2"))).field).toBe("query.ids.1");
+  });
+
+  it("finds cadres by a part of their name, taking % and _ literally", async () => {
+    await createCadre(t, { id: "n-1", name: "张三丰" });
+    await createCadre(t, { id: "n-2", name: "王_百分%" });
+    await createCadre(t, { id: "n-3", name: "李四" });
+    const all = await allCadres();
+    const containing = (text: string) => all.filter((c) => c.name.includes(text)).map((c) => c.id);
+    for (const text of ["三", "张三丰", "%", "_", "百分%", "李"]) {
+      const ids = await filtered(`name=${encodeURIComponent(text)}`);
+      expect(ids, text).toEqual(containing(text));
+      expect(ids.length, text).toBeGreaterThan(0);
+    }
+    expect(await filtered(`name=${encodeURIComponent("王%")}`)).toEqual([]);
+    expect((await problem(await t.get(`/v1/cadres?name=${"x".repeat(41)}`))).field).toBe("query.name");
+  });
+
   it("walks every page exactly once with a cursor", async () => {
     const all = await allCadres();
     expect(all.length).toBeGreaterThan(7);
