@@ -38,6 +38,13 @@ export interface LayoutTablesLimits {
 /** Layouts remembered as asked for at most (then forgotten all at once). */
 const MAX_ASKED = 10_000;
 
+/** The key of a layout: the region and the post of each seat (the grouping of scoreTeamsSummary too). */
+export function layoutKey(region: string, posts: Iterable<string>): string {
+  let key = region;
+  for (const post of posts) key += `\u0000${post}`;
+  return key;
+}
+
 const DEFAULT_LIMITS: LayoutTablesLimits = { candidates: 1500, kernelBytes: 64 * 2 ** 20 };
 
 export class LayoutTables {
@@ -65,8 +72,7 @@ export class LayoutTables {
     members: readonly Member[],
     usedPairs = Number.POSITIVE_INFINITY,
   ): LayoutEntry | undefined {
-    let key = region;
-    for (const post of posts) key += `\u0000${post}`;
+    const key = layoutKey(region, posts);
     const kept = this.layouts.get(key);
     const added: Member[] = [];
     const seen = new Set<Member>();

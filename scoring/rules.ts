@@ -352,14 +352,14 @@ export function seatRuleCodes(
   post: PostProfile,
   region: string,
   profile: ScoringProfile,
-): { rule: SeatRuleId; severity: "hard" | "soft" }[] {
+): { rule: SeatRuleId; severity: "hard" | "soft"; seat: number }[] {
   const facts: SeatFacts = { member, seat, post, region };
-  const out: { rule: SeatRuleId; severity: "hard" | "soft" }[] = [];
+  const out: { rule: SeatRuleId; severity: "hard" | "soft"; seat: number }[] = [];
   for (const rule of SEAT_RULES) {
     const mode = profile.rules[rule].mode;
     if (mode === "off") continue;
     const count = SEAT_CHECKS[rule](facts, profile).length;
-    for (let i = 0; i < count; i++) out.push({ rule, severity: mode });
+    for (let i = 0; i < count; i++) out.push({ rule, severity: mode, seat });
   }
   return out;
 }

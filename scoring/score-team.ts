@@ -8,7 +8,7 @@ import { type DerivedFactors, deriveFactors } from "./derived";
 import { type Breakdown, Evaluator } from "./evaluate";
 import { FACTOR_INFO, type FactorCode } from "./factors";
 import { personPostFit } from "./fit";
-import type { LayoutEntry, LayoutTables, RuleCode } from "./layout-tables";
+import { type LayoutEntry, type LayoutTables, layoutKey, type RuleCode } from "./layout-tables";
 import { type Prepared, prepare } from "./prepare";
 import { ruleViolations, seatRuleCodes, seatViolations, teamViolations } from "./rules";
 import type { Member, PostProfile, ScoringProfile, Team, TeamSeat, Text, Violation } from "./types";
@@ -148,8 +148,10 @@ export function scoreTeamsSummary(
       lastGroup.push(t);
       continue;
     }
-    let key = team.region;
-    for (const seat of team.seats) key += `\u0000${seat.post}`;
+    const key = layoutKey(
+      team.region,
+      team.seats.map((seat) => seat.post),
+    );
     const group = groups.get(key);
     if (group) group.push(t);
     else groups.set(key, [t]);
@@ -276,11 +278,7 @@ function ruleCodesInGroup(prep: Prepared, profile: ScoringProfile, memo = new Ma
   const { region } = prep.problem;
   const { R2, R10, R11 } = profile.rules;
   const seats = seatRuleItems(prep, memo, (member, seat, post) =>
-    seatRuleCodes(member, seat, post, region, profile).map((v) => ({
-      rule: v.rule,
-      severity: v.severity,
-      seat,
-    })),
+    seatRuleCodes(member, seat, post, region, profile),
   );
   return (assignment: Int32Array, b: Breakdown): RuleCode[] => {
     const out = seats(assignment, []);

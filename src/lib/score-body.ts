@@ -38,7 +38,7 @@ const isTrimmed = (v: unknown, max: number) =>
   typeof v === "string" && v.length >= 1 && v.length <= max && v.trim().length === v.length;
 const isInt = (v: unknown, min: number, max: number) =>
   typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
-const isSten = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 10;
+const isSten = (v: unknown) => isInt(v, 1, 10);
 const isYears = (v: unknown) =>
   v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 60);
 const nullableCode = (v: unknown) => v === null || isCode(v);
