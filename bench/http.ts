@@ -4,7 +4,9 @@
  * measured in the same run against servers in a child process.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { DEFAULT_POST_PROFILES } from "../scoring/post-profiles";
 import { sampleStenProfile } from "../scoring/profiles";
@@ -82,15 +84,71 @@ async function startServers(): Promise<{
   });
 }
 
+/** How many server processes the batch cases are also run with (BANZI_PROCESSES). */
+export const BATCH_PROCESSES = 2;
+
+/** A free port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address ? address.port : 0;
+}
+
+/**
+ * CPU time (user + system, µs) of a process and its live children, from /proc (Linux): the primary
+ * and its server processes. Clock ticks are 10 ms, fine over seconds of load.
+ */
+function treeCpuMicros(pid: number): number {
+  const ticks = (p: number) => {
+    const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return Number(fields[11]) + Number(fields[12]); // utime, stime
+  };
+  let total = ticks(pid);
+  for (const task of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" "))
+    if (task.trim()) total += ticks(Number(task));
+  return total * 10_000;
+}
+
+/** `npm start`'s entry with BANZI_PROCESSES on the bench server's database file (already seeded). */
+async function startProcesses(dir: string, token: string, count: number) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: `file:${join(dir, "bench.db")}`,
+      BANZI_DEMO: "false",
+      BANZI_ACCESS_LOG: "false",
+      BANZI_ADMIN_TOKEN: token,
+      BANZI_RATE_LIMIT: "1000000",
+      BANZI_PROCESSES: String(count),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.once("exit", (code) => reject(new Error(`banzi (${count} processes) exited with ${code}`)));
+    child.stdout?.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes("listening on")) resolve();
+    });
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
 async function load(
-  servers: { cpu: string },
+  servers: { cpu: string | (() => number) },
   url: string,
   body: string,
   seconds: number,
   connections: number,
   token?: string,
 ) {
-  const cpuTime = async () => Number(await (await fetch(servers.cpu)).text());
+  const { cpu } = servers;
+  const cpuTime = async () => (typeof cpu === "string" ? Number(await (await fetch(cpu)).text()) : cpu());
   const cpuBefore = await cpuTime();
   const result = await autocannon({
     url,
@@ -178,6 +236,26 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
     const county = await load(servers, `${servers.banzi}/v1/score`, byIdOneCounty, seconds, 2, token);
     const city = await load(servers, `${servers.banzi}/v1/score`, byIdCity, seconds, 2, token);
     const alternatives = await load(servers, `${servers.banzi}/v1/score`, compact, seconds, 2, token);
+    // The same batches with several server processes sharing the port (the machine's cores).
+    const cluster = await startProcesses(servers.dir, token, BATCH_PROCESSES);
+    const clusterRows: [string, Awaited<ReturnType<typeof load>>][] = [];
+    try {
+      const pid = cluster.child.pid as number;
+      const on = { cpu: () => treeCpuMicros(pid) };
+      const url = `${cluster.url}/v1/score`;
+      const connections = 2 * BATCH_PROCESSES;
+      await load(on, url, byIdCity, 1, connections, token);
+      const label = `${BATCH_PROCESSES} server processes`;
+      for (const [what, body] of [
+        [`1,000 teams by cadreId, one county, scores — ${label}`, byIdOneCounty],
+        [`1,000 teams by cadreId, 12 counties, scores — ${label}`, byIdCity],
+        [`1,000 alternatives (compact form), one county — ${label}`, compact],
+      ] as const)
+        clusterRows.push([what, await load(on, url, body, seconds, connections, token)]);
+    } finally {
+      cluster.child.kill("SIGTERM");
+      await new Promise((r) => cluster.child.once("exit", r));
+    }
     const batchRow = (what: string, r: typeof many) => ({
       what,
       ...r,
@@ -196,6 +274,7 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
       batchRow("1,000 teams by cadreId, one county, scores", county),
       batchRow("1,000 teams by cadreId, 12 counties, scores", city),
       batchRow("1,000 alternatives (compact form), one county, scores", alternatives),
+      ...clusterRows.map(([what, r]) => batchRow(what, r)),
     ];
   } finally {
     servers.child.kill("SIGTERM");

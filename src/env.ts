@@ -55,6 +55,19 @@ export const NodeEnvSchema = z.object({
   BANZI_ACCESS_LOG: booleanFlag.default(true),
   /** Requests per second per token (token bucket, burst 4×); 0 turns the in-process limit off. */
   BANZI_RATE_LIMIT: z.coerce.number().min(0).max(1_000_000).default(50),
+  /**
+   * Server processes sharing the port (node:cluster): a whole number up to 64, or `auto` for one per
+   * CPU core. Default 1.
+   */
+  BANZI_PROCESSES: z
+    .string()
+    .default("1")
+    .refine((v) => v === "auto" || (/^[1-9][0-9]?$/.test(v) && Number(v) <= 64), {
+      message: "must be auto or a whole number from 1 to 64",
+    })
+    .transform((v) => (v === "auto" ? ("auto" as const) : Number(v))),
+  /** Set by the primary for each of its server processes (1…BANZI_PROCESSES); not for operators. */
+  BANZI_PROCESS_SLOT: z.coerce.number().int().min(1).max(64).optional(),
   /** Requests still running after this many ms are answered 503. */
   BANZI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   ...securityEnv,

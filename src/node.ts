@@ -2,19 +2,23 @@
  * Node entry: the embedded libSQL file (default `data/banzi.db`), migrations at start, the demo city
  * on first start, and the app on `PORT` (8787). `npm start` runs this file.
  */
+import cluster from "node:cluster";
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ServerType, serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Context, MiddlewareHandler } from "hono";
+import type { Db } from "../db/client";
 import { migrateDb, openNodeDb } from "../db/node";
 import { isEmpty, loadDemoCity } from "../db/seed/load";
 import { createApp, describeForLog } from "./app";
 import { systemClock } from "./deps";
-import { NodeEnvSchema, parseEnv } from "./env";
+import { type NodeEnv, NodeEnvSchema, parseEnv } from "./env";
 import { InProcessRunner } from "./jobs/in-process";
 import { SWAGGER_ASSETS } from "./lib/docs-page";
+import { runPrimary, runServerProcess, type ServerProcess } from "./processes";
 import { AuditQueue } from "./services/audit";
 import { anyToken, createToken, ensureBootstrapAdmin } from "./services/tokens";
 
@@ -42,10 +46,7 @@ function staticFiles(): MiddlewareHandler {
   };
 }
 
-export interface RunningServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type RunningServer = ServerProcess;
 
 /**
  * On the first start of a demo database (the city just loaded into an empty `file:` database and no
@@ -63,12 +64,11 @@ async function writeDemoAdminToken(db: Parameters<typeof anyToken>[0], url: stri
   return file;
 }
 
-/** Opens and migrates the database, seeds the demo city when empty, and serves the app. */
-export async function startNode(
-  rawEnv: Record<string, string | undefined> = process.env,
-): Promise<RunningServer> {
-  const env = parseEnv(NodeEnvSchema, rawEnv);
-  const { db, client } = openNodeDb(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+/**
+ * What happens once per database before serving: migrations, the demo city into an empty database,
+ * and the first admin token. With several server processes the primary does it before forking them.
+ */
+export async function prepareDatabase(db: Db, env: NodeEnv): Promise<void> {
   await migrateDb(db);
   let demoLoaded = false;
   if (env.BANZI_DEMO && (await isEmpty(db))) {
@@ -88,6 +88,18 @@ export async function startNode(
         : "banzi: no API token exists yet: set BANZI_ADMIN_TOKEN or run `npm run token -- create --role admin`",
     );
   }
+}
+
+/**
+ * Serves the app from a prepared database: its audit queue, its job runner and the HTTP server.
+ * `slot` numbers the process among several (access-log lines then start with `p<slot>`).
+ */
+export async function serveNode(
+  env: NodeEnv,
+  opened = openNodeDb(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN),
+): Promise<RunningServer> {
+  const { db, client } = opened;
+  const slot = env.BANZI_PROCESS_SLOT;
   // Audit events are written in batches (one insert a second or per 5,000 events), and at shutdown.
   const audit = new AuditQueue(db, {
     intervalMs: 1000,
@@ -95,6 +107,7 @@ export async function startNode(
     onError: (error) => console.error(`banzi: audit write failed: ${describeForLog(error)}`),
   });
   // Background jobs run in this process; jobs left by a previous run resume once their lease passes.
+  // Several processes share the queue safely: a job is claimed atomically (src/jobs/runner.ts).
   const jobs = new InProcessRunner(db, { clock: systemClock, newId: () => crypto.randomUUID() }).start();
   const app = createApp({
     db,
@@ -104,16 +117,22 @@ export async function startNode(
       publicDocs: env.BANZI_PUBLIC_DOCS,
       corsOrigins: env.BANZI_CORS_ORIGINS,
       requestTimeoutMs: env.BANZI_REQUEST_TIMEOUT_MS,
+      // Each process keeps its own buckets (see BANZI_PROCESSES in the README).
       rateLimit:
         env.BANZI_RATE_LIMIT > 0
           ? { perSecond: env.BANZI_RATE_LIMIT, burst: 4 * env.BANZI_RATE_LIMIT }
           : null,
     },
     staticFiles: staticFiles(),
-    ...(env.BANZI_ACCESS_LOG ? { log: (line: string) => console.log(line) } : {}),
+    ...(env.BANZI_ACCESS_LOG
+      ? {
+          log: slot ? (line: string) => console.log(`p${slot} ${line}`) : (line: string) => console.log(line),
+        }
+      : {}),
   });
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+    s.once("error", reject);
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
@@ -132,18 +151,51 @@ export async function startNode(
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  startNode()
-    .then((server) => {
-      console.log(`banzi: listening on ${server.url} (API docs at ${server.url}/docs)`);
-      const stop = () => {
-        server.close().then(() => process.exit(0));
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    })
-    .catch((error: unknown) => {
-      console.error(`banzi: could not start: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
+/** Opens and migrates the database, seeds the demo city when empty, and serves the app (one process). */
+export async function startNode(
+  rawEnv: Record<string, string | undefined> = process.env,
+): Promise<RunningServer> {
+  const env = parseEnv(NodeEnvSchema, rawEnv);
+  const opened = openNodeDb(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+  await prepareDatabase(opened.db, env);
+  return serveNode(env, opened);
+}
+
+/** `npm start`: one process, or with BANZI_PROCESSES > 1 a primary and its server processes. */
+async function main(): Promise<void> {
+  const env = parseEnv(NodeEnvSchema, process.env);
+  if (cluster.isWorker) return runServerProcess(() => serveNode(env));
+  const count = env.BANZI_PROCESSES === "auto" ? availableParallelism() : env.BANZI_PROCESSES;
+  if (count > 1) {
+    const code = await runPrimary(count, {
+      prepare: async () => {
+        const { db, client } = openNodeDb(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+        try {
+          await prepareDatabase(db, env);
+        } finally {
+          client.close();
+        }
+      },
+      onListening: (url) =>
+        console.log(`banzi: listening on ${url} with ${count} processes (API docs at ${url}/docs)`),
     });
+    process.exit(code);
+  }
+  const server = await startNode();
+  console.log(`banzi: listening on ${server.url} (API docs at ${server.url}/docs)`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(`banzi: could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
 }
