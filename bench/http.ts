@@ -66,6 +66,8 @@ async function startServers(): Promise<{
   child: ChildProcess;
   banzi: string;
   echo: string;
+  /** banzi's middleware around the no-scoring reference routes (see http-server.ts). */
+  middleware: string;
   cpu: string;
   dir: string;
   token: string;
@@ -230,6 +232,25 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
       10,
       token,
     );
+    // What a single-team answer can reach with no scoring at all: banzi's answer, computed once.
+    const bareFull = await load(servers, `${servers.echo}/answer/full`, single, seconds, 10);
+    const bareSummary = await load(servers, `${servers.echo}/answer/summary`, singleSummary, seconds, 10);
+    const behindFull = await load(
+      servers,
+      `${servers.middleware}/v1/answer/full`,
+      single,
+      seconds,
+      10,
+      token,
+    );
+    const behindSummary = await load(
+      servers,
+      `${servers.middleware}/v1/answer/summary`,
+      singleSummary,
+      seconds,
+      10,
+      token,
+    );
     const one = await load(servers, `${servers.banzi}/v1/score`, single, seconds, 10, token);
     const oneSummary = await load(servers, `${servers.banzi}/v1/score`, singleSummary, seconds, 10, token);
     const many = await load(servers, `${servers.banzi}/v1/score`, batch, seconds, 2, token);
@@ -264,6 +285,10 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
     return [
       { what: "Hono JSON echo (same body)", ...echo, teamsPerSecond: 0 },
       { what: "POST /v1/psychometrics/derive (the app's floor)", ...derive, teamsPerSecond: 0 },
+      { what: "No scoring: Hono answers the full answer", ...bareFull, teamsPerSecond: 0 },
+      { what: "No scoring: banzi's middleware, full answer", ...behindFull, teamsPerSecond: 0 },
+      { what: "No scoring: Hono answers the summary", ...bareSummary, teamsPerSecond: 0 },
+      { what: "No scoring: banzi's middleware, summary", ...behindSummary, teamsPerSecond: 0 },
       { what: "POST /v1/score, one team (full explanation)", ...one, teamsPerSecond: one.requestsPerSecond },
       {
         what: "POST /v1/score, one team, detail: summary",

@@ -96,6 +96,10 @@ if (!values.only || values.only === "http") {
   );
   console.log("Targets: one team ≥ 0.6 × echo requests/s with p99 ≤ 10 ms; batches ≥ 100,000 teams/s.");
   console.log(
+    "“No scoring”: the request body parsed and banzi's own answer to it (computed once) sent back —\n" +
+      "what one team could reach if scoring cost nothing, on bare Hono and behind banzi's middleware.",
+  );
+  console.log(
     "“by CPU”: from the server processes' CPU time per request (the load generator shares the machine's cores);\n" +
       `for ${BATCH_PROCESSES} server processes it is per core: their summed CPU time.`,
   );
