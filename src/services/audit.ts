@@ -57,10 +57,13 @@ export const immediateAudit: AuditSink = {
 };
 
 /**
- * Queues events and writes them in one insert every `intervalMs` (or once `maxQueued` are
- * waiting), so a busy server pays one write per batch rather than one per request. Events still
- * queued when the process dies unexpectedly are lost (at most `intervalMs` worth); `close()` on
- * shutdown writes them. Order is kept: the queue is written by one flush at a time.
+ * Queues reads' events and writes them in one insert every `intervalMs` (or once `maxQueued` are
+ * waiting), so a busy server pays one write per batch rather than one per request. An event of
+ * anything but a read (a change, an import, an acceptance…) is written at once with whatever is
+ * queued before it, and the request waits for it: a change that was answered always has its event
+ * on disk. Read events still queued when the process dies unexpectedly are lost (at most
+ * `intervalMs` worth); `close()` on shutdown writes them. Order is kept: the queue is written by
+ * one flush at a time.
  */
 export class AuditQueue implements AuditSink {
   private queued: NewAuditEvent[] = [];
@@ -76,13 +79,19 @@ export class AuditQueue implements AuditSink {
     },
   ) {}
 
-  write(_db: Db, events: NewAuditEvent[]): void {
-    for (const e of events) this.queued.push(e);
+  write(_db: Db, events: NewAuditEvent[]): Promise<void> | undefined {
+    let change = false;
+    for (const e of events) {
+      this.queued.push(e);
+      if (e.action !== "read") change = true;
+    }
+    if (change) return this.flush();
     if (this.queued.length >= this.options.maxQueued) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.options.intervalMs);
       (this.timer as { unref?: () => void }).unref?.();
     }
+    return undefined;
   }
 
   flush(): Promise<void> {

@@ -5,7 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { openNodeDb } from "../../db/node";
 import { startNodeServer, stopNodeServer } from "../support/node-server";
 
 const dir = mkdtempSync(join(tmpdir(), "banzi-node-"));
@@ -102,6 +104,36 @@ describe("the Node server (npm start)", () => {
       }
     } finally {
       rmSync(demoDir, { recursive: true, force: true });
+    }
+  });
+
+  it("has an answered change's audit event on disk even when the process is killed right after", async () => {
+    const killDir = mkdtempSync(join(tmpdir(), "banzi-kill-"));
+    const killUrl = `file:${join(killDir, "banzi.db")}`;
+    try {
+      const server = await start({ DATABASE_URL: killUrl, BANZI_DEMO: "false" });
+      const read = await fetch(`${server.url}/v1/regions?limit=1`, { headers: auth });
+      expect(read.status).toBe(200);
+      const created = await fetch(`${server.url}/v1/regions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...auth },
+        body: JSON.stringify({ code: "KILL-1", name: "审计县", level: "city" }),
+      });
+      expect(created.status).toBe(201);
+      const requestId = created.headers.get("x-request-id");
+      server.child.kill("SIGKILL");
+      await new Promise((resolve) => server.child.once("exit", resolve));
+      const { db, client } = openNodeDb(killUrl);
+      try {
+        const rows = await db.values<[string, string]>(
+          sql`select action, object_ids from audit_events where request_id = ${requestId}`,
+        );
+        expect(rows.map((r) => [r[0], r[1]])).toEqual([["create", '["KILL-1"]']]);
+      } finally {
+        client.close();
+      }
+    } finally {
+      rmSync(killDir, { recursive: true, force: true });
     }
   });
 

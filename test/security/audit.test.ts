@@ -192,4 +192,43 @@ describe("the batched audit queue", () => {
       database.close();
     }
   });
+
+  it("writes a change's event at once, with the reads queued before it, and the request waits for it", async () => {
+    const database = await tempDb();
+    try {
+      const queue = new AuditQueue(database.db, {
+        intervalMs: 60_000,
+        maxQueued: 5_000,
+        onError: (e) => {
+          throw e;
+        },
+      });
+      const event = (i: number, action: string) => ({
+        at: "2026-11-25T08:00:00.000Z",
+        actorId: "tok",
+        actorRole: "staff",
+        action,
+        objectType: "cadre",
+        objectIds: [`c${i}`],
+        fields: null,
+        requestId: `r${i}`,
+        outcome: "success",
+      });
+      expect(queue.write(database.db, [event(0, "read")])).toBeUndefined();
+      expect(queue.write(database.db, [event(1, "read")])).toBeUndefined();
+      const written = queue.write(database.db, [event(2, "update")]);
+      expect(written).toBeInstanceOf(Promise);
+      await written;
+      const ids = async () =>
+        (await database.db.select().from(auditEvents).orderBy(asc(auditEvents.id))).map((r) => r.requestId);
+      expect(await ids()).toEqual(["r0", "r1", "r2"]);
+      // A read after it waits for the timer again.
+      expect(queue.write(database.db, [event(3, "read")])).toBeUndefined();
+      expect(await ids()).toEqual(["r0", "r1", "r2"]);
+      await queue.close();
+      expect(await ids()).toEqual(["r0", "r1", "r2", "r3"]);
+    } finally {
+      database.close();
+    }
+  });
 });
