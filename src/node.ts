@@ -92,7 +92,7 @@ export async function prepareDatabase(db: Db, env: NodeEnv): Promise<void> {
 
 /**
  * Serves the app from a prepared database: its audit queue, its job runner and the HTTP server.
- * `slot` numbers the process among several (access-log lines then start with `p<slot>`).
+ * One of several processes (BANZI_PROCESS_SLOT set) starts its access-log lines with `p<slot>`.
  */
 export async function serveNode(
   env: NodeEnv,
@@ -100,7 +100,8 @@ export async function serveNode(
 ): Promise<RunningServer> {
   const { db, client } = opened;
   const slot = env.BANZI_PROCESS_SLOT;
-  // Audit events are written in batches (one insert a second or per 5,000 events), and at shutdown.
+  // Reads' audit events are written in batches (one insert a second or per 5,000 events), and at
+  // shutdown; a change's event before the change is answered.
   const audit = new AuditQueue(db, {
     intervalMs: 1000,
     maxQueued: 5000,
@@ -164,7 +165,10 @@ export async function startNode(
 /** `npm start`: one process, or with BANZI_PROCESSES > 1 a primary and its server processes. */
 async function main(): Promise<void> {
   const env = parseEnv(NodeEnvSchema, process.env);
-  if (cluster.isWorker) return runServerProcess(() => serveNode(env));
+  if (cluster.isWorker) {
+    await runServerProcess(() => serveNode(env));
+    return;
+  }
   const count = env.BANZI_PROCESSES === "auto" ? availableParallelism() : env.BANZI_PROCESSES;
   if (count > 1) {
     const code = await runPrimary(count, {
@@ -181,16 +185,8 @@ async function main(): Promise<void> {
     });
     process.exit(code);
   }
-  const server = await startNode();
+  const server = await runServerProcess(() => startNode());
   console.log(`banzi: listening on ${server.url} (API docs at ${server.url}/docs)`);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    server.close().then(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

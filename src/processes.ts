@@ -113,12 +113,12 @@ export async function runPrimary(count: number, options: PrimaryOptions): Promis
 }
 
 /**
- * One of the primary's processes: serves, tells the primary its address, and closes cleanly (the
- * audit queue written, jobs stopped) on SIGTERM, SIGINT, or when the primary goes away. A second
- * signal during the close changes nothing (a terminal's Ctrl-C reaches every process, and the
- * primary then sends SIGTERM too).
+ * A server process (the only one, or one of the primary's): serves, tells a primary its address,
+ * and closes cleanly (the audit queue written, jobs stopped) on SIGTERM, SIGINT, or when its
+ * primary goes away. A second signal during the close changes nothing (a terminal's Ctrl-C reaches
+ * every process, and the primary then sends SIGTERM too).
  */
-export async function runServerProcess(serve: () => Promise<ServerProcess>): Promise<void> {
+export async function runServerProcess(serve: () => Promise<ServerProcess>): Promise<ServerProcess> {
   const server = await serve();
   let stopping = false;
   const stop = () => {
@@ -130,4 +130,5 @@ export async function runServerProcess(serve: () => Promise<ServerProcess>): Pro
   process.on("SIGTERM", stop);
   process.on("disconnect", stop);
   process.send?.({ type: "banzi:listening", url: server.url } satisfies Listening);
+  return server;
 }
