@@ -138,25 +138,30 @@ export function scoreTeamsSummary(
   tables?: LayoutTables,
 ): (TeamScoreSummary | TeamScoreBrief)[] {
   const groups = new Map<string, number[]>();
-  let last: Team | undefined;
-  let lastGroup: number[] = [];
+  // A batch's teams share few layouts, often one county's one after another: a team is compared
+  // with the last team's layout, then with the first team of each of the first groups, before a
+  // key is built.
+  const heads: { team: Team; group: number[] }[] = [];
+  let last: { team: Team; group: number[] } | undefined;
   for (let t = 0; t < teams.length; t++) {
     const team = teams[t] as Team;
-    // Alternatives for one county usually come one after another: compare with the last team
-    // before building a key.
-    if (last && sameLayout(last, team)) {
-      lastGroup.push(t);
+    if (!last || !sameLayout(last.team, team)) last = heads.find((head) => sameLayout(head.team, team));
+    if (last) {
+      last.group.push(t);
       continue;
     }
     const key = layoutKey(
       team.region,
       team.seats.map((seat) => seat.post),
     );
-    const group = groups.get(key);
-    if (group) group.push(t);
-    else groups.set(key, [t]);
-    last = team;
-    lastGroup = group ?? (groups.get(key) as number[]);
+    let group = groups.get(key);
+    if (!group) {
+      group = [];
+      groups.set(key, group);
+    }
+    group.push(t);
+    last = { team, group };
+    if (heads.length < MAX_HEADS) heads.push(last);
   }
   const results: (TeamScoreSummary | TeamScoreBrief)[] = new Array(teams.length);
   for (const indexes of groups.values()) {
@@ -297,6 +302,9 @@ function membersOf(teams: readonly Team[], indexes: readonly number[]): Member[]
     for (const seat of (teams[t] as Team).seats) if (seat.member) members.push(seat.member);
   return members;
 }
+
+/** Layouts of a batch compared seat by seat before a key is built (see scoreTeamsSummary). */
+const MAX_HEADS = 32;
 
 /** Same region and the same post in every seat. */
 function sameLayout(a: Team, b: Team): boolean {

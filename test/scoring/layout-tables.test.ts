@@ -96,3 +96,31 @@ describe("LayoutTables", () => {
     expect(tables.tablesFor("R02", NINE_POSTS, pool)).not.toBe(r2);
   });
 });
+
+describe("scoreTeamsSummary over many layouts", () => {
+  it("gives each team of a batch spread over 56 interleaved layouts the answer it gets alone", () => {
+    const pool = randomPool(14, 80);
+    // 4 regions × 7 seat counts × 2 seat orders: more layouts than a batch compares seat by seat.
+    const layouts = REGIONS.flatMap((region) =>
+      [3, 4, 5, 6, 7, 8, 9].flatMap((n) => [
+        { region, posts: NINE_POSTS.slice(0, n) },
+        { region, posts: NINE_POSTS.slice(0, n).reverse() },
+      ]),
+    );
+    expect(layouts.length).toBe(56);
+    const rng = createRng(15);
+    const teams: Team[] = Array.from({ length: 400 }, () => {
+      const { region, posts } = rng.pick(layouts);
+      const chosen = new Set<Member>();
+      while (chosen.size < posts.length) chosen.add(rng.pick(pool));
+      const members = [...chosen];
+      return { region, seats: posts.map((post, i) => ({ post, member: members[i] as Member })) };
+    });
+    for (const detail of ["scores", "summary"] as const) {
+      const batch = scoreTeamsSummary(teams, profile, detail, new LayoutTables(profile));
+      teams.forEach((team, t) => {
+        expect(batch[t]).toEqual(scoreTeamsSummary([team], profile, detail)[0]);
+      });
+    }
+  });
+});
