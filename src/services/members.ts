@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "../../db/client";
+import { cacheScope, type Db, type DbOrTx } from "../../db/client";
 import { stensAsChars, stensFromChars } from "../../db/queries/assessments";
 import type { Member } from "../../scoring/types";
 
@@ -116,7 +116,7 @@ interface MemberCache {
 
 /** Beyond this many cached cadres the cache starts again (bounded memory). */
 const CACHE_LIMIT = 50_000;
-const caches = new WeakMap<Db, MemberCache>();
+const caches = new WeakMap<object, MemberCache>();
 
 /** The counter every write to cadres, skills, kin, preferences or assessments moves (triggers). */
 export async function memberDataVersion(db: DbOrTx): Promise<number> {
@@ -129,7 +129,7 @@ export async function memberDataVersion(db: DbOrTx): Promise<number> {
  * its first call): tables built from those members are valid while it stays the same.
  */
 export function cachedMembersVersion(db: Db): number | undefined {
-  return caches.get(db)?.version;
+  return caches.get(cacheScope(db))?.version;
 }
 
 /**
@@ -144,7 +144,8 @@ export async function loadMembersCached(
   asOfYear: number,
 ): Promise<Map<string, MemberLookup>> {
   const version = await memberDataVersion(db);
-  let cache = caches.get(db);
+  const scope = cacheScope(db);
+  let cache = caches.get(scope);
   if (
     !cache ||
     cache.version !== version ||
@@ -152,7 +153,7 @@ export async function loadMembersCached(
     cache.members.size > CACHE_LIMIT
   ) {
     cache = { version, asOfYear, members: new Map() };
-    caches.set(db, cache);
+    caches.set(scope, cache);
   }
   const members = cache.members;
   const missing = ids.filter((id) => !members.has(id));

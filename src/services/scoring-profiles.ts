@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client";
+import { cacheScope, type Db } from "../../db/client";
 import * as q from "../../db/queries/scoring-profiles";
 import { defaultScoringProfile } from "../../scoring/default-profile";
 import type { IdealProfile, Knockout } from "../../scoring/post-profiles";
@@ -22,7 +22,7 @@ const CACHE_MS = 1000;
  * kept too (one per year), so that scoring's per-profile precomputations are reused between requests.
  */
 const cache = new WeakMap<
-  Db,
+  object,
   { version: number; body: StoredProfile; checkedAt: number; profile?: ScoringProfile }
 >();
 
@@ -79,7 +79,7 @@ async function writeVersion(
         body: body as unknown as Record<string, unknown>,
         createdAt: services.clock.now().toISOString(),
       });
-      cache.set(services.db, { version, body, checkedAt: services.clock.now().getTime() });
+      cache.set(cacheScope(services.db), { version, body, checkedAt: services.clock.now().getTime() });
       return version;
     } catch (error) {
       if (constraintKind(error) !== "unique") throw error;
@@ -92,7 +92,7 @@ async function writeVersion(
 export async function currentProfile(services: RequestServices): Promise<ScoringProfile> {
   const { db, clock } = services;
   const now = clock.now();
-  const cached = cache.get(db);
+  const cached = cache.get(cacheScope(db));
   if (cached && now.getTime() - cached.checkedAt < CACHE_MS)
     return cachedProfile(cached, now.getUTCFullYear());
   const version = await q.latestProfileVersion(db);
@@ -115,7 +115,7 @@ export async function currentProfile(services: RequestServices): Promise<Scoring
   const row = await q.profileRow(db, version);
   const body = row?.body as unknown as StoredProfile;
   const entry = { version, body, checkedAt: now.getTime() };
-  cache.set(db, entry);
+  cache.set(cacheScope(db), entry);
   return cachedProfile(entry, now.getUTCFullYear());
 }
 

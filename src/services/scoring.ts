@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client";
+import { cacheScope, type Db } from "../../db/client";
 import { existingRegionCodes } from "../../db/queries/regions";
 import { LayoutTables } from "../../scoring/layout-tables";
 import {
@@ -40,16 +40,17 @@ const MAX_ERRORS = 100;
  * moment ago is found at once); the set starts again every minute, the most a deleted region
  * (refused while anything refers to it) can linger.
  */
-const knownRegions = new WeakMap<Db, { codes: Set<string>; since: number }>();
+const knownRegions = new WeakMap<object, { codes: Set<string>; since: number }>();
 const REGION_CACHE_MS = 60_000;
 
 /** The codes among `codes` that name no stored region. */
 async function unknownRegions(services: RequestServices, codes: readonly string[]): Promise<Set<string>> {
   const now = services.clock.now().getTime();
-  let known = knownRegions.get(services.db);
+  const scope = cacheScope(services.db);
+  let known = knownRegions.get(scope);
   if (!known || now - known.since > REGION_CACHE_MS) {
     known = { codes: new Set(), since: now };
-    knownRegions.set(services.db, known);
+    knownRegions.set(scope, known);
   }
   const cache = known.codes;
   const missing = [...new Set(codes)].filter((code) => !cache.has(code));
@@ -140,16 +141,16 @@ async function resolveTeams(
  * and the tables started again, after any write to cadres or assessments — see migration 0006).
  */
 const layouts = new WeakMap<
-  Db,
+  object,
   { profile: ScoringProfile; version: number | undefined; tables: LayoutTables }
 >();
 
 function layoutTables(db: Db, profile: ScoringProfile): LayoutTables {
   const version = cachedMembersVersion(db);
-  let kept = layouts.get(db);
+  let kept = layouts.get(cacheScope(db));
   if (!kept || kept.profile !== profile || kept.version !== version) {
     kept = { profile, version, tables: new LayoutTables(profile) };
-    layouts.set(db, kept);
+    layouts.set(cacheScope(db), kept);
   }
   return kept.tables;
 }

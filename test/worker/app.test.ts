@@ -89,6 +89,34 @@ describe("the app in workerd against a libSQL server over HTTP", () => {
     expect((await call("GET", "/v1/regions", undefined, scorer)).status).toBe(200);
   });
 
+  it("scores stored cadres request after request, and a new assessment at once", async () => {
+    const post = await call("POST", "/v1/post-types", {
+      code: "w-post",
+      name: "测试岗位",
+      nameEn: "Test post",
+    });
+    expect(post.status).toBe(201);
+    // Each request opens its own client; the member and profile caches are kept per server.
+    const score = async () => {
+      const res = await call("POST", "/v1/score", {
+        region: "W1",
+        seats: [{ post: "w-post", cadreId: "w-c1" }],
+        detail: "summary",
+      });
+      const body = await res.json();
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      return body as { score: number };
+    };
+    const first = await score();
+    expect(await score()).toEqual(first);
+    const allLow = Object.fromEntries(Object.keys(stens).map((f) => [f, 1]));
+    expect(
+      (await call("POST", "/v1/cadres/w-c1/assessments", { takenOn: "2026-11-20", stens: allLow })).status,
+    ).toBe(201);
+    const after = await score();
+    expect(after.score).not.toBe(first.score);
+  });
+
   it("answers an error as problem+json", async () => {
     const res = await call("POST", "/v1/cadres/w-c1/assessments", {
       takenOn: "2026-04-18",
