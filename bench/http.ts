@@ -222,41 +222,24 @@ export async function benchHttp(seconds = 5): Promise<HttpRow[]> {
     await load(servers, `${servers.echo}/echo`, single, 1, 10);
     await load(servers, `${servers.banzi}/v1/score`, single, 1, 10, token);
     await load(servers, `${servers.banzi}/v1/score`, byIdCity, 1, 2, token);
-    const echo = await load(servers, `${servers.echo}/echo`, single, seconds, 10);
+    // One case: `connections` open at once; banzi's routes get the token.
+    const run = (base: string, path: string, body: string, connections: number) =>
+      load(servers, `${base}${path}`, body, seconds, connections, base === servers.echo ? undefined : token);
+    const echo = await run(servers.echo, "/echo", single, 10);
     // The app's own floor: the same middleware (token, role, audit, limits, headers) around almost no work.
-    const derive = await load(
-      servers,
-      `${servers.banzi}/v1/psychometrics/derive`,
-      JSON.stringify({ stens: inlineTeam(1).seats[0]?.member.stens }),
-      seconds,
-      10,
-      token,
-    );
+    const deriveBody = JSON.stringify({ stens: inlineTeam(1).seats[0]?.member.stens });
+    const derive = await run(servers.banzi, "/v1/psychometrics/derive", deriveBody, 10);
     // What a single-team answer can reach with no scoring at all: banzi's answer, computed once.
-    const bareFull = await load(servers, `${servers.echo}/answer/full`, single, seconds, 10);
-    const bareSummary = await load(servers, `${servers.echo}/answer/summary`, singleSummary, seconds, 10);
-    const behindFull = await load(
-      servers,
-      `${servers.middleware}/v1/answer/full`,
-      single,
-      seconds,
-      10,
-      token,
-    );
-    const behindSummary = await load(
-      servers,
-      `${servers.middleware}/v1/answer/summary`,
-      singleSummary,
-      seconds,
-      10,
-      token,
-    );
-    const one = await load(servers, `${servers.banzi}/v1/score`, single, seconds, 10, token);
-    const oneSummary = await load(servers, `${servers.banzi}/v1/score`, singleSummary, seconds, 10, token);
-    const many = await load(servers, `${servers.banzi}/v1/score`, batch, seconds, 2, token);
-    const county = await load(servers, `${servers.banzi}/v1/score`, byIdOneCounty, seconds, 2, token);
-    const city = await load(servers, `${servers.banzi}/v1/score`, byIdCity, seconds, 2, token);
-    const alternatives = await load(servers, `${servers.banzi}/v1/score`, compact, seconds, 2, token);
+    const bareFull = await run(servers.echo, "/answer/full", single, 10);
+    const bareSummary = await run(servers.echo, "/answer/summary", singleSummary, 10);
+    const behindFull = await run(servers.middleware, "/v1/answer/full", single, 10);
+    const behindSummary = await run(servers.middleware, "/v1/answer/summary", singleSummary, 10);
+    const one = await run(servers.banzi, "/v1/score", single, 10);
+    const oneSummary = await run(servers.banzi, "/v1/score", singleSummary, 10);
+    const many = await run(servers.banzi, "/v1/score", batch, 2);
+    const county = await run(servers.banzi, "/v1/score", byIdOneCounty, 2);
+    const city = await run(servers.banzi, "/v1/score", byIdCity, 2);
+    const alternatives = await run(servers.banzi, "/v1/score", compact, 2);
     // The same batches with several server processes sharing the port (the machine's cores).
     const cluster = await startProcesses(servers.dir, token, BATCH_PROCESSES);
     const clusterRows: [string, Awaited<ReturnType<typeof load>>][] = [];

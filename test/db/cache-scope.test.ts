@@ -78,6 +78,6 @@ describe("cache scopes", () => {
     expect(later.statements()).toBe(2);
     const before = first.get(ids[0] as string);
     const after = reloaded.get(ids[0] as string);
-    expect(before?.ok && after?.ok && after.member.age - before.member.age).toBe(1);
+    expect(before?.ok && after?.ok && (after.member.age ?? 0) - (before.member.age ?? 0)).toBe(1);
   });
 });
