@@ -43,35 +43,45 @@ const LibsqlUrl = z
     "must start with file:, libsql://, http(s):// or ws(s)://",
   );
 
-export const NodeEnvSchema = z.object({
-  /** 0 picks a free port (tests and benchmarks). */
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  DATABASE_URL: LibsqlUrl.default("file:data/banzi.db"),
-  DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
-  /** Load the demo city into an empty database on start (default true). */
-  BANZI_DEMO: booleanFlag.default(true),
-  /** One line per request on stdout: method, route, status, time, request id (no bodies, no values). */
-  BANZI_ACCESS_LOG: booleanFlag.default(true),
-  /** Requests per second per token (token bucket, burst 4×); 0 turns the in-process limit off. */
-  BANZI_RATE_LIMIT: z.coerce.number().min(0).max(1_000_000).default(50),
-  /**
-   * Server processes sharing the port (node:cluster): a whole number up to 64, or `auto` for one per
-   * CPU core. Default 1.
-   */
-  BANZI_PROCESSES: z
-    .string()
-    .default("1")
-    .refine((v) => v === "auto" || (/^[1-9][0-9]?$/.test(v) && Number(v) <= 64), {
-      message: "must be auto or a whole number from 1 to 64",
-    })
-    .transform((v) => (v === "auto" ? ("auto" as const) : Number(v))),
-  /** Set by the primary for each of its server processes (1…BANZI_PROCESSES); not for operators. */
-  BANZI_PROCESS_SLOT: z.coerce.number().int().min(1).max(64).optional(),
-  /** Requests still running after this many ms are answered 503. */
-  BANZI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  ...securityEnv,
-});
+export const NodeEnvSchema = z
+  .object({
+    /** 0 picks a free port (tests and benchmarks). */
+    PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATABASE_URL: LibsqlUrl.default("file:data/banzi.db"),
+    DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
+    /** Load the demo city into an empty database on start (default true). */
+    BANZI_DEMO: booleanFlag.default(true),
+    /** One line per request on stdout: method, route, status, time, request id (no bodies, no values). */
+    BANZI_ACCESS_LOG: booleanFlag.default(true),
+    /** Requests per second per token (token bucket, burst 4×); 0 turns the in-process limit off. */
+    BANZI_RATE_LIMIT: z.coerce.number().min(0).max(1_000_000).default(50),
+    /**
+     * Server processes sharing the port (node:cluster): a whole number up to 64, or `auto` for one per
+     * CPU core. Default 1.
+     */
+    BANZI_PROCESSES: z
+      .string()
+      .default("1")
+      .refine((v) => v === "auto" || (/^[1-9][0-9]?$/.test(v) && Number(v) <= 64), {
+        message: "must be auto or a whole number from 1 to 64",
+      })
+      .transform((v) => (v === "auto" ? ("auto" as const) : Number(v))),
+    /** Set by the primary for each of its server processes (1…BANZI_PROCESSES); not for operators. */
+    BANZI_PROCESS_SLOT: z.coerce.number().int().min(1).max(64).optional(),
+    /** Requests still running after this many ms are answered 503. */
+    BANZI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    ...securityEnv,
+  })
+  .superRefine((env, ctx) => {
+    // Several processes must share one database: an in-memory one would be a different one in each.
+    if (env.BANZI_PROCESSES !== 1 && env.DATABASE_URL.startsWith("file::memory:"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["BANZI_PROCESSES"],
+        message: "several processes need a shared database; file::memory: is one per process",
+      });
+  });
 
 export type NodeEnv = z.infer<typeof NodeEnvSchema>;
 

@@ -190,5 +190,8 @@ describe("several server processes (BANZI_PROCESSES)", () => {
       await expect(start({ BANZI_PROCESSES: value })).rejects.toThrow(
         /BANZI_PROCESSES: must be auto or a whole number from 1 to 64/,
       );
+    await expect(start({ DATABASE_URL: "file::memory:" })).rejects.toThrow(
+      /BANZI_PROCESSES: several processes need a shared database/,
+    );
   });
 });
