@@ -57,13 +57,14 @@ export const immediateAudit: AuditSink = {
 };
 
 /**
- * Queues reads' events and writes them in one insert every `intervalMs` (or once `maxQueued` are
- * waiting), so a busy server pays one write per batch rather than one per request. An event of
- * anything but a read (a change, an import, an acceptance…) is written at once with whatever is
- * queued before it, and the request waits for it: a change that was answered always has its event
- * on disk. Read events still queued when the process dies unexpectedly are lost (at most
- * `intervalMs` worth); `close()` on shutdown writes them. Order is kept: the queue is written by
- * one flush at a time.
+ * Queues the events of reads and refusals and writes them in one insert every `intervalMs` (or once `maxQueued` are
+ * waiting), so a busy server pays one write per batch rather than one per request. The event of a
+ * change that succeeded (anything but a read: an edit, an import, an acceptance…) is written at
+ * once with whatever is queued before it, and the request waits for it: a change that was answered
+ * always has its event on disk. Refused and failed attempts are queued like reads (a flood of them
+ * costs one insert a second). Events still queued when the process dies unexpectedly are lost (at
+ * most `intervalMs` worth); `close()` on shutdown writes them. Order is kept: the queue is written
+ * by one flush at a time.
  */
 export class AuditQueue implements AuditSink {
   private queued: NewAuditEvent[] = [];
@@ -83,7 +84,7 @@ export class AuditQueue implements AuditSink {
     let change = false;
     for (const e of events) {
       this.queued.push(e);
-      if (e.action !== "read") change = true;
+      if (e.action !== "read" && e.outcome === "success") change = true;
     }
     if (change) return this.flush();
     if (this.queued.length >= this.options.maxQueued) void this.flush();
