@@ -61,15 +61,22 @@ const withYear = (version: number, body: StoredProfile, asOfYear: number): Scori
   asOfYear,
 });
 
-/** Writes the next version; when another writer took that number first, retries on top of theirs. */
+/**
+ * Writes the next version; when another writer took that number first, retries on top of theirs.
+ * `make` answers undefined when the latest version already is what it would write (then nothing is
+ * written and that version is returned): two processes making version 1, or snapshotting the same
+ * post types, at once store it once.
+ */
 async function writeVersion(
   services: RequestServices,
-  make: (current: StoredProfile | undefined) => Promise<StoredProfile>,
+  make: (current: StoredProfile | undefined) => Promise<StoredProfile | undefined>,
   note: string,
 ): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const latest = await q.latestProfileRow(services.db);
     const body = await make(latest?.body as StoredProfile | undefined);
+    if (!body && latest) return latest.version;
+    if (!body) throw new Error("a scoring profile version needs a body");
     const version = (latest?.version ?? 0) + 1;
     try {
       await q.insertProfile(services.db, {
@@ -103,11 +110,11 @@ export async function currentProfile(services: RequestServices): Promise<Scoring
   if (version === undefined) {
     await writeVersion(
       services,
+      // Another process may have stored version 1 since: then there is nothing to write.
       async (current) =>
-        current ?? {
-          ...stripYear(defaultScoringProfile(now.getUTCFullYear())),
-          posts: await postsFromTable(db),
-        },
+        current
+          ? undefined
+          : { ...stripYear(defaultScoringProfile(now.getUTCFullYear())), posts: await postsFromTable(db) },
       "initial version: shipped defaults and the stored post types",
     );
     return currentProfile(services);
@@ -177,14 +184,16 @@ export async function snapshotPostTypes(services: RequestServices, note: string)
   // On a database without a profile yet, the first version already takes the post types as they are.
   if ((await q.latestProfileVersion(services.db)) === undefined)
     return (await currentProfile(services)).version;
-  // An edit that changes nothing scoring reads (e.g. a PATCH with the same values) makes no version.
-  const latest = await q.latestProfileRow(services.db);
-  const posts = await postsFromTable(services.db);
-  if (latest && JSON.stringify((latest.body as unknown as StoredProfile).posts) === JSON.stringify(posts))
-    return latest.version;
+  // An edit that changes nothing scoring reads (e.g. a PATCH with the same values) makes no version,
+  // nor does a snapshot another writer has just stored.
   return writeVersion(
     services,
-    async (current) => ({ ...(current as StoredProfile), posts: await postsFromTable(services.db) }),
+    async (current) => {
+      const posts = await postsFromTable(services.db);
+      return current && JSON.stringify(current.posts) === JSON.stringify(posts)
+        ? undefined
+        : { ...(current as StoredProfile), posts };
+    },
     note,
   );
 }

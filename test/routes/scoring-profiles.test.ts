@@ -4,10 +4,14 @@
  * following its weights and rule modes, post-type edits making a new version, and invalid edits
  * rejected with the field named and nothing stored.
  */
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemoCity } from "../../db/seed/load";
+import { writeTransaction } from "../../db/client";
+import { openNodeDb } from "../../db/node";
+import { insertDefaultPostTypes, loadDemoCity } from "../../db/seed/load";
+import { currentProfile, snapshotPostTypes } from "../../src/services/scoring-profiles";
 import { fixedClock, problem, type TestApp, testApp } from "../support/app";
-import { rowCounts } from "../support/db";
+import { rowCounts, tempDb } from "../support/db";
 import { GOOD_STENS, type Stens, stens } from "./fixtures";
 
 interface Profile {
@@ -277,6 +281,36 @@ describe("scoring profiles", () => {
       const res = await t.get(`/v1/scoring-profiles/${bad}`);
       expect(res.status, bad).toBe(422);
       expect((await problem(res)).field).toBe("path.version");
+    }
+  });
+});
+
+describe("scoring profile versions written by two processes at once", () => {
+  it("store version 1, and a post-type snapshot, once", async () => {
+    const database = await tempDb();
+    const other = openNodeDb(database.url);
+    try {
+      const services = [database.db, other.db].map((db, i) => ({
+        db,
+        clock: fixedClock,
+        newId: () => `p${i}`,
+      }));
+      const versions = async () =>
+        (await database.db.values<[number]>(sql`select version from scoring_profiles order by version`)).map(
+          (r) => Number(r[0]),
+        );
+      await writeTransaction(database.db, (tx) => insertDefaultPostTypes(tx, "2026-11-25T00:00:00.000Z"));
+      // Both read "no version yet" before either writes: the second must not store a copy as v2.
+      const first = await Promise.all(services.map((s) => currentProfile(s)));
+      expect(first.map((p) => p.version)).toEqual([1, 1]);
+      expect(await versions()).toEqual([1]);
+      // A post type changed, then both snapshot it: one new version.
+      await database.db.run(sql`update post_types set name = '县长（改）' where code = 'county-head'`);
+      expect(await Promise.all(services.map((s) => snapshotPostTypes(s, "test")))).toEqual([2, 2]);
+      expect(await versions()).toEqual([1, 2]);
+    } finally {
+      other.client.close();
+      database.close();
     }
   });
 });
