@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { DEFAULT_POST_PROFILES } from "../scoring/post-profiles";
@@ -89,15 +88,6 @@ async function startServers(): Promise<{
 /** How many server processes the batch cases are also run with (BANZI_PROCESSES). */
 export const BATCH_PROCESSES = 2;
 
-/** A free port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === "object" && address ? address.port : 0;
-}
-
 /**
  * CPU time (user + system, µs) of a process and its live children, from /proc (Linux): the primary
  * and its server processes. Clock ticks are 10 ms, fine over seconds of load.
@@ -115,11 +105,10 @@ function treeCpuMicros(pid: number): number {
 
 /** `npm start`'s entry with BANZI_PROCESSES on the bench server's database file (already seeded). */
 async function startProcesses(dir: string, token: string, count: number) {
-  const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
     env: {
       ...process.env,
-      PORT: String(port),
+      PORT: "0",
       HOST: "127.0.0.1",
       DATABASE_URL: `file:${join(dir, "bench.db")}`,
       BANZI_DEMO: "false",
@@ -130,15 +119,17 @@ async function startProcesses(dir: string, token: string, count: number) {
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve, reject) => {
+  // The processes share the free port the primary was given for port 0; it prints it.
+  const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.once("exit", (code) => reject(new Error(`banzi (${count} processes) exited with ${code}`)));
     child.stdout?.on("data", (chunk) => {
       out += chunk;
-      if (out.includes("listening on")) resolve();
+      const listening = /listening on (http:\/\/\S+) with/.exec(out);
+      if (listening) resolve(listening[1] as string);
     });
   });
-  return { child, url: `http://127.0.0.1:${port}` };
+  return { child, url };
 }
 
 async function load(

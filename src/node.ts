@@ -125,11 +125,7 @@ export async function serveNode(
           : null,
     },
     staticFiles: staticFiles(),
-    ...(env.BANZI_ACCESS_LOG
-      ? {
-          log: slot ? (line: string) => console.log(`p${slot} ${line}`) : (line: string) => console.log(line),
-        }
-      : {}),
+    ...(env.BANZI_ACCESS_LOG ? { log: (line: string) => console.log(slot ? `p${slot} ${line}` : line) } : {}),
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));

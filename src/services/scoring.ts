@@ -147,10 +147,11 @@ const layouts = new WeakMap<
 
 function layoutTables(db: Db, profile: ScoringProfile): LayoutTables {
   const version = cachedMembersVersion(db);
-  let kept = layouts.get(cacheScope(db));
+  const scope = cacheScope(db);
+  let kept = layouts.get(scope);
   if (!kept || kept.profile !== profile || kept.version !== version) {
     kept = { profile, version, tables: new LayoutTables(profile) };
-    layouts.set(cacheScope(db), kept);
+    layouts.set(scope, kept);
   }
   return kept.tables;
 }
