@@ -168,6 +168,10 @@ describe("the staff page in chromium", { timeout: 120_000 }, () => {
 
     await options.nth(0).getByRole("button", { name: "采纳为保存方案" }).click();
     await eventually(() => options.nth(0).getByRole("status").textContent()).toContain("已保存为方案");
+    // The message names the scenario as staff named it (team · option), never by its id.
+    const status = (await options.nth(0).getByRole("status").textContent()) ?? "";
+    expect(status).toContain("· 方案 1");
+    expect(status).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     const saved = await server.api<{ items: Team[] }>("GET", "/v1/teams?kind=scenario&limit=200");
     expect(saved.items.length).toBeGreaterThanOrEqual(1);
   });

@@ -259,9 +259,9 @@ async function drawResults(el, r) {
           ? h(
               "p",
               { role: "status" },
-              t("sugg.accepted", { id: saved }),
+              t("sugg.accepted", { name: saved.name ?? t("sugg.option", { rank: s.rank }) }),
               " ",
-              h("a", { href: `#/teams/${encodeURIComponent(saved)}` }, t("sugg.open")),
+              h("a", { href: `#/teams/${encodeURIComponent(saved.id)}` }, t("sugg.open")),
             )
           : h(
               "button",
@@ -281,7 +281,7 @@ async function drawResults(el, r) {
                       },
                       { headers: { "idempotency-key": `accept-${result.id}-${s.rank}` } },
                     );
-                    last.accepted.set(s.rank, team.id);
+                    last.accepted.set(s.rank, { id: team.id, name: team.name });
                     drawAccept();
                   } catch (error) {
                     acceptArea.append(errorBox(error));
