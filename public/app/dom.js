@@ -54,13 +54,19 @@ export function select(options, value, props = {}) {
   );
 }
 
+/** `x.toFixed(digits)` without the sign of a value that rounds to zero ("-0.0" → "0.0"). */
+const fixed = (x, digits) => {
+  const text = x.toFixed(digits);
+  return Number(text) === 0 ? (0).toFixed(digits) : text;
+};
+
 /** A number shown with a fixed number of decimals (— for null). */
 export function num(value, digits = 2) {
-  return value === null || value === undefined || Number.isNaN(value) ? "—" : Number(value).toFixed(digits);
+  return value === null || value === undefined || Number.isNaN(value) ? "—" : fixed(Number(value), digits);
 }
 
 /** A score in [0, 1] as the 0–100 points the API's summaries use. */
-export const points = (value) => (value === null || value === undefined ? "—" : (value * 100).toFixed(1));
+export const points = (value) => (value === null || value === undefined ? "—" : fixed(value * 100, 1));
 
 /** A percentage of a share in [0, 1]. */
 export const percent = (value) =>

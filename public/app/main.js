@@ -144,6 +144,13 @@ function drawSignIn(message) {
   input.focus();
 }
 
+// The skip link moves focus to the content; it must not change the hash (the router would read
+// "#main" as a screen and show the cadre list).
+document.querySelector("a.skip")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+  main.scrollIntoView();
+});
 langButton.addEventListener("click", () => setLang(getLang() === "zh" ? "en" : "zh"));
 window.addEventListener("banzi:lang", () => render());
 window.addEventListener("hashchange", () => render({ focus: true }));

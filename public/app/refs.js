@@ -29,6 +29,10 @@ export const regionName = (r, code) => (code ? nameOf(r.regions.get(code), code)
 /** A post type's name in the current language (its code when unknown). */
 export const postName = (r, code) => (code ? nameOf(r.posts.get(code), code) : "—");
 
+/** "青山县 县长", or just the region when there is no post (never a dangling dash). */
+export const placeName = (r, region, post) =>
+  [region ? regionName(r, region) : null, post ? postName(r, post) : null].filter(Boolean).join(" ") || "—";
+
 /** The counties, sorted by code. */
 export const counties = (r) =>
   [...r.regions.values()].filter((x) => x.level === "county").sort((a, b) => a.code.localeCompare(b.code));

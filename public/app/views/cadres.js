@@ -3,8 +3,8 @@ import { get, getAll, post } from "../api.js";
 import { profileOption } from "../charts.js";
 import { field, h, num, select } from "../dom.js";
 import { FACTORS, factorLabel, label, t } from "../i18n.js";
-import { counties, postName, refs, regionName } from "../refs.js";
-import { badge, cadreLink, cadresById, chartBox, section, table, violationItem } from "../ui.js";
+import { counties, placeName, postName, refs, regionName } from "../refs.js";
+import { badge, cadreLink, cadresById, chartBox, errorBox, section, table, violationItem } from "../ui.js";
 
 const RANKS = ["deputy-section", "section", "deputy-division", "division", "deputy-bureau"];
 const FILTERS = ["region", "rank", "reserve", "skill"];
@@ -100,12 +100,20 @@ export async function cadreList(route) {
   };
   q.addEventListener("input", draw);
   more.addEventListener("click", async () => {
+    if (!cursor) return;
     const next = new URLSearchParams(apiQuery);
     next.set("cursor", cursor);
-    const page = await get(`/v1/cadres?${next}`);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    draw();
+    more.disabled = true;
+    try {
+      const page = await get(`/v1/cadres?${next}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+      draw();
+    } catch (error) {
+      more.after(errorBox(error));
+    } finally {
+      more.disabled = false;
+    }
   });
   draw();
 
@@ -216,7 +224,7 @@ function ruleStatus(r, cadre, kin, teamScores) {
             "：",
             cadreLink(k.cadreId, kin.get(k.cadreId)),
             kin.get(k.cadreId)?.currentRegion
-              ? ` · ${regionName(r, kin.get(k.cadreId).currentRegion)} ${postName(r, kin.get(k.cadreId).currentPost)}`
+              ? ` · ${placeName(r, kin.get(k.cadreId).currentRegion, kin.get(k.cadreId).currentPost)}`
               : "",
           ),
         ),

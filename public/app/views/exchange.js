@@ -6,7 +6,7 @@
 import { ApiError, get, getAll, post } from "../api.js";
 import { field, h, nextId, percent, points, replace, select } from "../dom.js";
 import { t } from "../i18n.js";
-import { postName, refs, regionName } from "../refs.js";
+import { placeName, postName, refs, regionName } from "../refs.js";
 import { badge, cadreLink, cadresById, chartBox, errorBox, section, table, violationItem } from "../ui.js";
 
 const POLL_MS = 500;
@@ -259,7 +259,7 @@ function draw(out, r) {
             "tr",
             { class: m.moved ? "" : "muted" },
             h("td", null, cadreLink(m.memberId, names.get(m.memberId))),
-            h("td", null, `${regionName(r, m.from.region)} ${postName(r, m.from.post)}`),
+            h("td", null, placeName(r, m.from.region, m.from.post)),
             h(
               "td",
               null,
