@@ -56,7 +56,7 @@ describe("page details in chromium", { timeout: 120_000 }, () => {
   it("never shows a negative zero or a dash dangling after a region", async () => {
     for (const hash of ["#/teams/T-XJ01", "#/cadres/C0001", "#/teams/T-XJ05"]) {
       const page = await suite.signedIn(hash);
-      const text = (await page.locator("main").innerText()) ?? "";
+      const text = (await page.locator("main").textContent()) ?? "";
       expect(text, hash).not.toMatch(/-0\.0\b/);
       expect(text, hash).not.toMatch(/县 —/);
     }
