@@ -6,7 +6,7 @@
  * rules, seats and members in Chinese and English; otherwise the answer reports the score then and
  * now.
  */
-import type { Tx } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { cadreNames } from "../../db/queries/placements";
 import { latestProfileVersion } from "../../db/queries/scoring-profiles";
 import { RULE_NAMES } from "../../scoring/rules";
@@ -18,13 +18,24 @@ import { type Namer, type TeamName, teamLabel } from "./placement-names";
 import { scoreSeats } from "./placements";
 import { currentProfile, getProfile } from "./scoring-profiles";
 
-/** The newest scoring profile, read inside the transaction (the cached one may be a second old). */
-export async function profileNow(services: RequestServices, tx: Tx): Promise<ScoringProfile> {
-  const cached = await currentProfile(services);
+/**
+ * The newest scoring profile as the transaction sees it. `cached` is {@link currentProfile}'s answer,
+ * taken before the transaction opened (it may write version 1 on a new database, which it must not
+ * do from outside a transaction in progress); a newer version stored since is read through `tx`.
+ */
+export async function profileNow(
+  services: RequestServices,
+  tx: Tx,
+  cached: ScoringProfile,
+): Promise<ScoringProfile> {
   const latest = await latestProfileVersion(tx);
-  // Profile rows are never edited: reading a version outside the transaction reads the same row.
-  return latest === undefined || latest === cached.version ? cached : getProfile(services, latest);
+  if (latest === undefined || latest === cached.version) return cached;
+  // getProfile reads one row through `services.db`, a DbOrTx in all but its declared type.
+  return getProfile({ ...services, db: tx as unknown as Db }, latest);
 }
+
+/** The newest profile before a placing transaction opens (see {@link profileNow}). */
+export const profileBefore = (services: RequestServices) => currentProfile(services);
 
 /** One team of what is placed, scored when proposed and again now. */
 export interface Rescored {

@@ -17,7 +17,7 @@ import { ApiError, invalid, notFound } from "../lib/problem";
 import type { ExchangePlan } from "./exchange-plans";
 import { doneMessage } from "./placement-message";
 import { type Namer, namer, teamLabel } from "./placement-names";
-import { profileNow, type Rescored, recheck } from "./placement-recheck";
+import { profileBefore, profileNow, type Rescored, recheck } from "./placement-recheck";
 import { type RecordChange, recordPlacements } from "./placement-record";
 import {
   applySeats,
@@ -119,6 +119,7 @@ export async function acceptSuggestion(
   const seats = chosen.assignment.map((a) => ({ post: a.post, cadreId: a.cadreId }));
   const filled = chosen.assignment.filter((a) => a.filled && a.cadreId);
   const profileVersionThen = latest.profileVersion ?? result.profileVersion;
+  const cached = await profileBefore(services);
   return writeTransaction(services.db, async (tx) => {
     const names = namer(tx);
     await refuseRepeat(tx, names, "suggestion", requestId);
@@ -135,7 +136,7 @@ export async function acceptSuggestion(
             },
           ])
         : undefined;
-    const profile = await profileNow(services, tx);
+    const profile = await profileNow(services, tx, cached);
     const { rescored, summary } = await recheck(
       tx,
       profile,
@@ -243,12 +244,13 @@ export async function carryOutPlan(
     });
   const placedOn = input.placedOn ?? today(services.clock);
   const apply = input.apply !== false;
+  const cached = await profileBefore(services);
   return writeTransaction(services.db, async (tx) => {
     const names = namer(tx);
     await refuseRepeat(tx, names, "exchange-plan", planId);
     // The posts of each team's seats come from the stored team (the plan keeps member ids per seat).
     const seatPlan: SeatPlan = await checkSeats(tx, names, expectedTeams(plan), { holders: apply });
-    const profile = await profileNow(services, tx);
+    const profile = await profileNow(services, tx, cached);
     const entries: PlacementEntry[] = [];
     const rescoredTeams: Rescored[] = [];
     for (const team of plan.teams) {
