@@ -306,6 +306,8 @@ describe("a placement sets the placed cadre's record", () => {
     );
     const ranks = ["deputy-section", "section", "deputy-division", "division", "deputy-bureau"];
     const promoted = post.minRank !== null && ranks.indexOf(before.rank) < ranks.indexOf(post.minRank);
+    // The demo data make this a promotion (正科 → a post starting at 副处): the rank follows the post.
+    expect(promoted).toBe(true);
     const after = await getCadre("C0243");
     expect(after).toMatchObject({
       currentRegion: "XJ07",
