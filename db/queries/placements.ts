@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { cadres, placementOutcomes, placements } from "../schema";
 
@@ -55,6 +55,46 @@ export async function placementsFromSource(
     .from(placements)
     .where(and(eq(placements.source, source), eq(placements.sourceId, sourceId)))
     .orderBy(asc(placements.id));
+}
+
+/**
+ * A stored placement identical to this one (same cadre, team — or, outside a team, region — post
+ * and date), whatever its source: a placement is one fact, stored once.
+ */
+export async function findSamePlacement(
+  db: DbOrTx,
+  p: Pick<PlacementRow, "cadreId" | "teamId" | "regionCode" | "postCode" | "placedOn">,
+): Promise<PlacementRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(placements)
+    .where(
+      and(
+        eq(placements.cadreId, p.cadreId),
+        eq(placements.postCode, p.postCode),
+        eq(placements.placedOn, p.placedOn),
+        p.teamId === null
+          ? and(isNull(placements.teamId), eq(placements.regionCode, p.regionCode))
+          : eq(placements.teamId, p.teamId),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/** The cadre's placement dated after `placedOn`, if any (then an older one does not set their record). */
+export async function laterPlacement(
+  db: DbOrTx,
+  cadreId: string,
+  placedOn: string,
+): Promise<PlacementRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(placements)
+    .where(and(eq(placements.cadreId, cadreId), gt(placements.placedOn, placedOn)))
+    .orderBy(desc(placements.placedOn))
+    .limit(1);
+  return row;
 }
 
 export interface PlacementFilter {

@@ -20,6 +20,10 @@ export const ERROR_STATUS = {
   conflict: 409,
   duplicate: 409,
   in_use: 409,
+  already_accepted: 409,
+  team_changed: 409,
+  now_infeasible: 409,
+  seat_locked: 409,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -43,6 +47,10 @@ const TITLES: Record<ErrorCode, string> = {
   conflict: "Conflict",
   duplicate: "Duplicate",
   in_use: "Still in use",
+  already_accepted: "Already carried out",
+  team_changed: "Team changed since",
+  now_infeasible: "Now infeasible",
+  seat_locked: "Seat locked",
   precondition_failed: "Precondition failed",
   payload_too_large: "Payload too large",
   unsupported_media_type: "Unsupported media type",
@@ -69,13 +77,19 @@ export interface ProblemBody {
   instance?: string;
   field?: string;
   errors?: FieldError[];
+  /** RFC 9457 extension members of one code (e.g. `violations` of `now_infeasible`). */
+  [extension: string]: unknown;
 }
+
+/** Members of the problem body that {@link ApiError} sets itself; extensions cannot replace them. */
+const RESERVED = new Set(["type", "title", "status", "code", "detail", "instance", "field", "errors"]);
 
 export class ApiError extends Error {
   readonly status: ErrorStatus;
   readonly field: string | undefined;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  readonly extensions: Record<string, unknown>;
 
   constructor(
     readonly code: ErrorCode,
@@ -85,6 +99,8 @@ export class ApiError extends Error {
       errors?: FieldError[];
       headers?: Record<string, string>;
       cause?: unknown;
+      /** Extra members of the body (RFC 9457 §3.2), e.g. the rules a refused team now breaks. */
+      extensions?: Record<string, unknown>;
     } = {},
   ) {
     super(detail, { cause: options.cause });
@@ -93,6 +109,7 @@ export class ApiError extends Error {
     this.errors = options.errors;
     this.field = options.field ?? options.errors?.[0]?.field;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
   }
 
   /** The problem+json body, with the request path as `instance`. */
@@ -107,6 +124,7 @@ export class ApiError extends Error {
     if (instance) body.instance = instance;
     if (this.field) body.field = this.field;
     if (this.errors?.length) body.errors = this.errors;
+    for (const [key, value] of Object.entries(this.extensions)) if (!RESERVED.has(key)) body[key] = value;
     return body;
   }
 }

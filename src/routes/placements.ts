@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { APPRAISAL_GRADES, PLACEMENT_SOURCES } from "../../db/schema";
+import { APPRAISAL_GRADES, PLACEMENT_SOURCES, RANKS, TEAM_KINDS } from "../../db/schema";
 import { pageQuery } from "../lib/pagination";
 import { ApiError } from "../lib/problem";
 import { type AppEnv, createRouter } from "../lib/router";
@@ -11,9 +11,11 @@ import {
   jsonBody,
   jsonContent,
   listOf,
+  ProblemSchema,
   problemResponses,
 } from "../lib/schemas";
 import { importOutcomes, type OutcomeSource } from "../services/outcome-import";
+import { createPlacement } from "../services/placement-manual";
 import { acceptSuggestion, carryOutPlan } from "../services/placement-sources";
 import * as placements from "../services/placements";
 import { followUp, validityReportView } from "../services/validity";
@@ -53,23 +55,153 @@ const PlacementWithOutcomes = PlacementSchema.extend({ outcomes: z.array(Outcome
   "PlacementWithOutcomes",
 );
 
+const RankSchema = z.enum(RANKS);
+const CadreStateSchema = z.object({
+  region: z.string().nullable(),
+  regionName: z.string().nullable(),
+  post: z.string().nullable(),
+  rank: RankSchema,
+  reserve: z.boolean(),
+  yearsInPost: z.number(),
+  yearsInLocality: z.number(),
+  lastPromotion: z.string().nullable(),
+});
+const RecordChangeSchema = z
+  .object({
+    cadreId: z.string(),
+    name: z.string(),
+    updated: z.boolean().openapi({
+      description: "False when the cadre has a later placement: an older one leaves their record as it is.",
+    }),
+    promoted: z.boolean().openapi({
+      description:
+        "The post starts above the cadre's rank: rank raised to it, last promotion set to the placement's date.",
+    }),
+    before: CadreStateSchema,
+    after: CadreStateSchema,
+    note: TextSchema.nullable(),
+  })
+  .openapi("PlacementRecordChange", {
+    description:
+      "How the placement set the cadre's record: current region and post, years in post (and in the locality, when it changes) counted from the placement's date, reserve flag cleared, rank on promotion.",
+  });
+
+const RescoredSchema = z
+  .object({
+    teamId: z.string().nullable(),
+    team: z.string().openapi({ description: "The team's name and id, e.g. 平湖县党政领导班子 (T-XJ08)." }),
+    region: z.string(),
+    regionName: z.string(),
+    scoreThen: z.number().openapi({ description: "The team's score when the result was computed." }),
+    scoreNow: z
+      .number()
+      .openapi({ description: "Scored again now: today's data, the newest scoring profile." }),
+    profileVersionThen: z.number().int(),
+    profileVersionNow: z.number().int(),
+  })
+  .openapi("PlacementRescored");
+
 const CarriedOutSchema = z
   .object({
     source: z.enum(["suggestion", "exchange-plan"]),
     sourceId: z.string(),
     rank: z.number().int().optional(),
+    scoreThen: z
+      .number()
+      .optional()
+      .openapi({ description: "Suggestions: the accepted team's score when suggested." }),
+    scoreNow: z.number().optional().openapi({
+      description: "Suggestions: the same team scored now (today's data, the newest profile), as placed.",
+    }),
+    profileVersionThen: z.number().int().optional(),
+    profileVersionNow: z.number().int().optional(),
+    teams: z.array(RescoredSchema).openapi({ description: "Each team placed into, scored then and now." }),
     appliedTeams: z.array(z.string()).openapi({ description: "Teams whose seats were set." }),
     vacated: z
       .array(
-        z.object({ teamId: z.string(), position: z.number().int(), post: z.string(), cadreId: z.string() }),
+        z.object({
+          teamId: z.string(),
+          teamName: z.string().nullable(),
+          region: z.string(),
+          regionName: z.string(),
+          position: z.number().int(),
+          post: z.string(),
+          cadreId: z.string(),
+        }),
       )
       .openapi({
         description:
-          "Seats elsewhere the seated cadres held and left (a cadre holds one post): emptied with the same change.",
+          "Seats in current teams (never saved scenarios) that the placed cadres held and left (a cadre holds one post): emptied with the same change.",
       }),
     placements: z.array(PlacementSchema),
+    records: z
+      .array(RecordChangeSchema)
+      .openapi({ description: "Who moved: each placed cadre's record before and after." }),
+    message: TextSchema.openapi({ description: "What was done, naming teams and regions." }),
   })
   .openapi("CarriedOut");
+
+const NowViolationSchema = z.object({
+  rule: z.string(),
+  ruleName: TextSchema,
+  seat: z.number().int().nullable(),
+  post: z.string().nullable(),
+  postName: TextSchema.nullable(),
+  members: z.array(z.object({ id: z.string(), name: z.string() })),
+  message: TextSchema,
+});
+
+/** The 409 of placing: which refusal it is, and for `now_infeasible` what breaks. */
+const PlacingConflictSchema = ProblemSchema.extend({
+  code: z.enum([
+    "already_accepted",
+    "team_changed",
+    "now_infeasible",
+    "seat_locked",
+    "duplicate",
+    "conflict",
+  ]),
+  message: TextSchema.optional().openapi({
+    description: "now_infeasible: the refusal in Chinese and English.",
+  }),
+  violations: z.array(NowViolationSchema).optional().openapi({
+    description: "now_infeasible: each hard rule the team breaks today, with its seat and the people.",
+  }),
+  team: z
+    .object({
+      id: z.string(),
+      name: z.string().nullable(),
+      kind: z.enum(TEAM_KINDS),
+      region: z.string(),
+      regionName: z.string(),
+    })
+    .nullable()
+    .optional(),
+  scoreThen: z.number().optional(),
+  scoreNow: z.number().optional(),
+  profileVersionNow: z.number().int().optional(),
+  placements: z
+    .array(z.string())
+    .optional()
+    .openapi({ description: "already_accepted: the placements made." }),
+  placedOn: z.string().optional(),
+  acceptedRank: z.number().int().optional(),
+  placementId: z.string().optional().openapi({ description: "duplicate: the stored placement." }),
+}).openapi("PlacingConflict");
+
+const placingConflict = (description: string) => ({
+  409: {
+    description,
+    content: { "application/problem+json": { schema: PlacingConflictSchema } },
+  },
+});
+
+const PLACING_409 =
+  "`already_accepted`: carried out before (a result is carried out once); `team_changed`: the stored " +
+  "team's seats or holders differ from what the result was computed for; `now_infeasible`: scored " +
+  "again on today's data the team breaks a hard rule (`violations` names rules, seats and members; " +
+  "nothing is written); `seat_locked`: a placed cadre holds a locked seat elsewhere; `duplicate`: " +
+  "an identical placement is stored.";
 
 const AcceptBody = z
   .strictObject({
@@ -243,14 +375,20 @@ export const placementRoutes = createRouter()
       tags,
       summary: "Accept a ranked suggestion: record its placements and (by default) set the team's seats",
       description:
-        "Records a placement for every cadre the suggestion puts in a seat it filled, with the score, " +
-        "components and fit of the current ranking and its scoring-profile version. For a stored team " +
-        "and `apply` (default true) the seats are set in the same transaction; 409 if the team changed. " +
-        "A request is accepted once (409 after).",
+        "In one transaction: the suggestion's team is scored again on today's data with the newest " +
+        "scoring profile (409 `now_infeasible` if it now breaks a hard rule, nothing written; the answer " +
+        "reports `scoreThen` and `scoreNow`); for a stored team and `apply` (default true) the seats are " +
+        "set (409 `team_changed` if the team changed since), seats the placed cadres leave in current " +
+        "teams are vacated (saved scenarios are never touched); a placement is recorded for every cadre " +
+        "put in a seat it filled, with today's fit and score; and each placed cadre's record is set " +
+        "(region, post, years, reserve flag, rank on promotion). A request is accepted once: any later " +
+        "accept is 409 `already_accepted`; the same request repeated with its `Idempotency-Key` replays " +
+        "the first answer.",
       request: { params: IdParams, body: jsonBody(AcceptBody) },
       responses: {
         201: jsonContent(CarriedOutSchema, "Accepted"),
-        ...problemResponses(400, 404, 409, 413, 415, 422),
+        ...problemResponses(400, 404, 413, 415, 422),
+        ...placingConflict(PLACING_409),
       },
     }),
     async (c) => {
@@ -264,10 +402,15 @@ export const placementRoutes = createRouter()
       path: "/v1/exchange-plans/{id}/carry-out",
       tags,
       summary: "Carry out a finished exchange plan: record its placements and (by default) set the seats",
+      description:
+        "As accepting a suggestion, for every team a move goes to: each is scored again now " +
+        "(`teams[].scoreThen`/`scoreNow`; 409 `now_infeasible` if one now breaks a hard rule). A plan " +
+        "that is not finished or places nobody is 409 `conflict`.",
       request: { params: IdParams, body: jsonBody(CarryOutBody) },
       responses: {
         201: jsonContent(CarriedOutSchema, "Carried out"),
-        ...problemResponses(400, 404, 409, 413, 415, 422),
+        ...problemResponses(400, 404, 413, 415, 422),
+        ...placingConflict(`${PLACING_409} \`conflict\`: the plan is not finished, or places nobody.`),
       },
     }),
     async (c) => {
@@ -281,13 +424,23 @@ export const placementRoutes = createRouter()
       path: "/v1/placements",
       tags,
       summary: "Record a placement made outside banzi (fit and team score computed now)",
+      description:
+        "Sets the cadre's record (current region and post, years counted from `placedOn`, reserve flag " +
+        "cleared, rank on promotion) unless the cadre has a later placement; seats are not changed. " +
+        "An identical placement (same cadre, team, post and date) is 409 `duplicate`.",
       request: { body: jsonBody(ManualPlacement) },
       responses: {
-        201: jsonContent(PlacementSchema, "Recorded"),
-        ...problemResponses(400, 409, 413, 415, 422),
+        201: jsonContent(
+          PlacementSchema.extend({ record: RecordChangeSchema, message: TextSchema }).openapi(
+            "ManualPlacementRecorded",
+          ),
+          "Recorded",
+        ),
+        ...problemResponses(400, 413, 415, 422),
+        ...placingConflict("`duplicate`: the same placement is already stored (`placementId`)."),
       },
     }),
-    async (c) => c.json(await placements.createPlacement(c.var.services, c.req.valid("json")), 201),
+    async (c) => c.json(await createPlacement(c.var.services, c.req.valid("json")), 201),
   )
   .openapi(
     createRoute({

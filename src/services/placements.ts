@@ -3,12 +3,11 @@
  * post of which team, when, and what banzi predicted at the time (person–post fit, team score and
  * components, the scoring-profile version), so that later appraisals can be set against it
  * (src/services/validity.ts). Placements come from an accepted suggestion, a carried-out exchange
- * plan (src/services/placement-sources.ts) or are entered by hand (e.g. made before banzi).
+ * plan (src/services/placement-sources.ts) or are entered by hand (src/services/placement-manual.ts);
+ * src/services/placement-record.ts stores them and sets the placed cadre's record.
  */
 import type { DbOrTx } from "../../db/client";
 import * as q from "../../db/queries/placements";
-import { findRegion } from "../../db/queries/regions";
-import * as tq from "../../db/queries/teams";
 import type { PLACEMENT_SOURCES } from "../../db/schema";
 import { scoreTeamSummary, type TeamScoreSummary } from "../../scoring/score-team";
 import type { Member, ScoringProfile } from "../../scoring/types";
@@ -18,7 +17,6 @@ import { decodeCursor, toPage } from "../lib/pagination";
 import { ApiError, invalid, notFound } from "../lib/problem";
 import { constraintKind } from "../lib/sqlite-errors";
 import { loadMembers } from "./members";
-import { currentProfile } from "./scoring-profiles";
 
 export type PlacementSource = (typeof PLACEMENT_SOURCES)[number];
 
@@ -81,48 +79,6 @@ export const toOutcomeView = (r: q.OutcomeRow): OutcomeView => ({
 /** Today (UTC) as `YYYY-MM-DD`. */
 export const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
 
-/**
- * Stores placements inside the caller's write transaction (accepting a suggestion, carrying out an
- * exchange plan). The same cadre from the same suggestion or plan twice is a 409 `duplicate`.
- *
- * @example
- * ```ts
- * await writeTransaction(db, (tx) => recordPlacements(tx, services, [{ cadreId: "C0007", … }]));
- * ```
- */
-export async function recordPlacements(
-  tx: DbOrTx,
-  services: Pick<RequestServices, "newId" | "clock">,
-  entries: readonly PlacementEntry[],
-): Promise<PlacementView[]> {
-  const createdAt = services.clock.now().toISOString();
-  const rows: q.PlacementRow[] = entries.map((e) => ({
-    id: services.newId(),
-    cadreId: e.cadreId,
-    teamId: e.teamId,
-    regionCode: e.region,
-    postCode: e.post,
-    placedOn: e.placedOn,
-    source: e.source,
-    sourceId: e.sourceId,
-    fit: Math.min(1, Math.max(0, e.fit)),
-    teamScore: e.teamScore,
-    components: e.components,
-    profileVersion: e.profileVersion,
-    createdAt,
-  }));
-  try {
-    await q.insertPlacements(tx, rows);
-  } catch (error) {
-    if (constraintKind(error) === "unique")
-      throw new ApiError("duplicate", "These placements were already recorded from the same source.", {
-        cause: error,
-      });
-    throw error;
-  }
-  return rows.map(toPlacementView);
-}
-
 /** Scores a team of stored cadres (a seat whose holder cannot be scored counts as vacant). */
 export async function scoreSeats(
   db: DbOrTx,
@@ -142,94 +98,6 @@ export async function scoreSeats(
     profile,
   );
   return { summary, members };
-}
-
-// ---------------------------------------------------------------------------------------------
-// A placement entered by hand
-
-export interface ManualPlacementInput {
-  cadreId: string;
-  region: string;
-  post: string;
-  placedOn: string;
-  teamId?: string | undefined;
-}
-
-/**
- * The team a manual placement is scored in: the given team, else the region's one current team;
- * the cadre takes the first seat of the post (a vacant one if any), or a seat added for it.
- */
-async function teamFor(services: RequestServices, input: ManualPlacementInput) {
-  let teamId = input.teamId;
-  if (teamId === undefined) {
-    const current = await tq.listTeamRows(services.db, { limit: 2, region: input.region, kind: "current" });
-    if (current.length === 1) teamId = current[0]?.id;
-  }
-  if (teamId === undefined)
-    return { teamId: null, seats: [{ post: input.post, cadreId: input.cadreId as string | null }] };
-  const row = await tq.findTeamRow(services.db, teamId);
-  if (!row) throw invalid("teamId", `no team '${teamId}'`, "unknown_reference");
-  if (row.regionCode !== input.region)
-    throw invalid("teamId", `team '${teamId}' is in region '${row.regionCode}', not '${input.region}'`);
-  const [team] = await tq.withSeats(services.db, [row]);
-  const seats = (team?.seats ?? []).map((s) => ({
-    post: s.postCode,
-    cadreId: s.cadreId === input.cadreId && s.postCode !== input.post ? null : s.cadreId,
-  }));
-  if (!seats.some((s) => s.post === input.post && s.cadreId === input.cadreId)) {
-    const samePost = seats.filter((s) => s.post === input.post);
-    const target = samePost.find((s) => s.cadreId === null) ?? samePost[0];
-    if (target) target.cadreId = input.cadreId;
-    else seats.push({ post: input.post, cadreId: input.cadreId });
-  }
-  return { teamId, seats };
-}
-
-/**
- * Records a placement made outside banzi (or before it), with fit and team score computed now by
- * the current scoring profile. Unknown cadre, region, post or team → 422 naming the field.
- */
-export async function createPlacement(
-  services: RequestServices,
-  input: ManualPlacementInput,
-): Promise<PlacementView> {
-  const profile = await currentProfile(services);
-  const found = (await loadMembers(services.db, [input.cadreId], profile.asOfYear)).get(input.cadreId);
-  if (!found?.ok)
-    throw found?.reason === "no_assessment"
-      ? invalid(
-          "cadreId",
-          `cadre '${input.cadreId}' has no assessment to compute a fit from`,
-          "no_assessment",
-        )
-      : invalid("cadreId", `no cadre '${input.cadreId}'`, "unknown_reference");
-  if (!(await findRegion(services.db, input.region)))
-    throw invalid("region", `no region '${input.region}'`, "unknown_reference");
-  if (!profile.posts[input.post])
-    throw invalid(
-      "post",
-      `no post type '${input.post}' in scoring profile v${profile.version}`,
-      "unknown_reference",
-    );
-  const team = await teamFor(services, input);
-  const { summary } = await scoreSeats(services.db, profile, input.region, team.seats);
-  const seat = team.seats.findIndex((s) => s.cadreId === input.cadreId && s.post === input.post);
-  const [view] = await recordPlacements(services.db, services, [
-    {
-      cadreId: input.cadreId,
-      teamId: team.teamId,
-      region: input.region,
-      post: input.post,
-      placedOn: input.placedOn,
-      source: "manual",
-      sourceId: null,
-      fit: summary.seats[seat]?.fit ?? 0,
-      teamScore: summary.score,
-      components: { ...summary.components, feasible: summary.feasible },
-      profileVersion: profile.version,
-    },
-  ]);
-  return view as PlacementView;
 }
 
 // ---------------------------------------------------------------------------------------------

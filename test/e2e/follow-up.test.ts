@@ -104,7 +104,7 @@ describe("follow-up after placement in chromium", { timeout: 120_000 }, () => {
     await second.getByRole("button", { name: "确认任用" }).click();
     const problem = second.getByRole("alert");
     await eventually(() => problem.textContent()).toContain("这组建议已经采纳并任用过");
-    expect(await problem.getAttribute("data-problem")).toBe("conflict");
+    expect(await problem.getAttribute("data-problem")).toBe("already_accepted");
     await shot(page, "13-suggestions-placed");
 
     // The placed cadres on the follow-up list, none appraised yet.

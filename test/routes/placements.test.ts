@@ -136,11 +136,11 @@ describe("accepting a suggestion", () => {
     expect(listed.items.map((p) => p.id).sort()).toEqual(placements.map((p) => p.id).sort());
   });
 
-  it("refuses to accept the same request twice (409), and an unknown rank or request", async () => {
+  it("refuses to accept the same request twice (409 already_accepted), and an unknown rank or request", async () => {
     const { requestId } = await accepted();
     const again = await t.post(`/v1/suggestions/${requestId}/accept`, { rank: 1 });
     expect(again.status).toBe(409);
-    expect((await problem(again)).code).toBe("conflict");
+    expect(await problem(again)).toMatchObject({ code: "already_accepted", field: "id" });
     const badRank = await problem(await t.post(`/v1/suggestions/${requestId}/accept`, { rank: 9 }));
     expect(badRank).toMatchObject({ status: 422, field: "rank" });
     expect((await t.post("/v1/suggestions/no-such/accept", { rank: 1 })).status).toBe(404);
@@ -180,6 +180,17 @@ describe("accepting a suggestion", () => {
 describe("manual placements and outcomes", () => {
   it("computes the fit and team score now, and lists and reads the placement", async () => {
     const cadre = (await cadres())[40]!;
+    const alone = await seatFits("XJ02", [{ post: "county-head", cadreId: cadre.id }]);
+    // Scored in the region's current team with the cadre in its county-head seat — as the cadre's
+    // record reads before the placement sets it.
+    const team = await json<Team>(await t.get("/v1/teams/T-XJ02"), 200);
+    const seats = team.seats.map((s) => ({
+      post: s.post,
+      cadreId: s.cadreId === cadre.id ? null : s.cadreId,
+    }));
+    const at = seats.findIndex((s) => s.post === "county-head");
+    seats[at] = { post: "county-head", cadreId: cadre.id };
+    const teamScore = (await seatFits("XJ02", seats)).score;
     const p = await json<Placement>(
       await t.post("/v1/placements", {
         cadreId: cadre.id,
@@ -189,18 +200,9 @@ describe("manual placements and outcomes", () => {
       }),
       201,
     );
-    const alone = await seatFits("XJ02", [{ post: "county-head", cadreId: cadre.id }]);
     expect(p.fit).toBeCloseTo(alone.seats[0]!.fit!, 12);
     expect(p).toMatchObject({ source: "manual", sourceId: null, teamId: "T-XJ02", placedOn: "2019-09-01" });
-    // Scored in the region's current team with the cadre in its county-head seat.
-    const team = await json<Team>(await t.get("/v1/teams/T-XJ02"), 200);
-    const seats = team.seats.map((s) => ({
-      post: s.post,
-      cadreId: s.cadreId === cadre.id ? null : s.cadreId,
-    }));
-    const at = seats.findIndex((s) => s.post === "county-head");
-    seats[at] = { post: "county-head", cadreId: cadre.id };
-    expect(p.teamScore).toBeCloseTo((await seatFits("XJ02", seats)).score, 9);
+    expect(p.teamScore).toBeCloseTo(teamScore, 9);
     const read = await json<Placement & { outcomes: unknown[] }>(await t.get(`/v1/placements/${p.id}`), 200);
     expect(read).toMatchObject({ id: p.id, outcomes: [] });
     const byCadre = await json<{ items: Placement[] }>(
@@ -532,8 +534,17 @@ describe("a seated cadre leaves the seat they held", () => {
       const done = await json<{
         vacated: { teamId: string; position: number; post: string; cadreId: string }[];
       }>(await t.post(`/v1/suggestions/${asked.id}/accept`, { rank: 1 }), 201);
+      const beforeRegion = await json<{ name: string }>(await t.get(`/v1/regions/${before.region}`), 200);
       expect(done.vacated).toEqual([
-        { teamId: other, position: seat.position, post: seat.post, cadreId: seat.cadreId },
+        {
+          teamId: other,
+          teamName: (before as Team & { name: string }).name,
+          region: before.region,
+          regionName: beforeRegion.name,
+          position: seat.position,
+          post: seat.post,
+          cadreId: seat.cadreId,
+        },
       ]);
       const after = await json<Team>(await t.get(`/v1/teams/${other}`), 200);
       expect(after.seats.find((s) => s.position === seat.position)?.cadreId).toBeNull();
@@ -565,7 +576,7 @@ describe("a seated cadre leaves the seat they held", () => {
       const counts = await rowCounts(t.db);
       const refused = await t.post(`/v1/suggestions/${asked.id}/accept`, { rank: 1 });
       expect(refused.status).toBe(409);
-      expect((await problem(refused)).field).toBe("apply");
+      expect(await problem(refused)).toMatchObject({ code: "seat_locked", field: "apply" });
       expect(await json<Team>(await t.get(`/v1/teams/${other}`), 200)).toEqual(lockedTeam);
       expect((await json<Team>(await t.get(`/v1/teams/${teamId}`), 200)).seats[0]?.cadreId).toBeNull();
       expect(await rowCounts(t.db)).toEqual(counts);
@@ -622,7 +633,7 @@ describe("carrying out an exchange plan", () => {
       expect(stored.seats.map((s) => s.cadreId)).toEqual(team.memberIds);
     }
     const again = await problem(await t.post(`/v1/exchange-plans/${queued.id}/carry-out`, {}));
-    expect(again.status).toBe(409);
+    expect(again).toMatchObject({ status: 409, code: "already_accepted" });
     expect((await t.post("/v1/exchange-plans/no-such/carry-out", {})).status).toBe(404);
   });
 });
