@@ -214,7 +214,8 @@ function monotoneDistance2(v: ArrayLike<number>, parts?: Float64Array): number {
         }
       }
       if (positive) {
-        for (let a = 0; a < m; a++) lambda[qp.members[a] as number] = trial[qp.members[a] as number] as number;
+        for (let a = 0; a < m; a++)
+          lambda[qp.members[a] as number] = trial[qp.members[a] as number] as number;
         break;
       }
       for (let a = 0; a < m; a++) {
@@ -342,7 +343,13 @@ export function personPostFit(stens: FactorRecord, ideal: IdealProfile, scale: n
     if (v[i] === 0) continue;
     const factor = FACTORS[i] as FactorCode;
     const range = ideal[factor] as { min: number; max: number };
-    costliest.push({ factor, sten: stens[factor], min: range.min, max: range.max, share: partsScratch[i] as number });
+    costliest.push({
+      factor,
+      sten: stens[factor],
+      min: range.min,
+      max: range.max,
+      share: partsScratch[i] as number,
+    });
   }
   costliest.sort((a, b) => b.share - a.share || a.factor.localeCompare(b.factor));
   return { fit: Math.exp(-d2 / scale), d2, costliest };

@@ -112,7 +112,22 @@ describe("person–post fit", () => {
   it("regression (issue 14): party-secretary A6 B8 C3 E7 F6 G7 H7 I4 L4 M5 N5 O9 Q1 6 Q2 5 Q3 8 Q4 3 — O 9 → 5 does not lower fit", () => {
     const ideal = profile.posts["party-secretary"]!.idealProfile;
     const before: FactorRecord = {
-      A: 6, B: 8, C: 3, E: 7, F: 6, G: 7, H: 7, I: 4, L: 4, M: 5, N: 5, O: 9, Q1: 6, Q2: 5, Q3: 8, Q4: 3,
+      A: 6,
+      B: 8,
+      C: 3,
+      E: 7,
+      F: 6,
+      G: 7,
+      H: 7,
+      I: 4,
+      L: 4,
+      M: 5,
+      N: 5,
+      O: 9,
+      Q1: 6,
+      Q2: 5,
+      Q3: 8,
+      Q4: 3,
     };
     const after = { ...before, O: 5 };
     const fitBefore = personPostFit(before, ideal, 12);
