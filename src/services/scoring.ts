@@ -1,6 +1,7 @@
 import { cacheScope, type Db } from "../../db/client";
 import { existingRegionCodes } from "../../db/queries/regions";
 import { LayoutTables } from "../../scoring/layout-tables";
+import { repeatedLeadingPostMessage, repeatedLeadingPosts } from "../../scoring/rules";
 import {
   scoreTeam,
   scoreTeamsSummary,
@@ -122,6 +123,11 @@ async function resolveTeams(
       }
       seats[s] = { post: seat.post, member };
     }
+    for (const r of repeatedLeadingPosts(
+      request.seats.map((seat) => seat.post),
+      profile,
+    ))
+      fail(t, r.seat, "post", "duplicate", repeatedLeadingPostMessage(r));
     teams[t] = { region: request.region, seats };
   }
   if (errors.length) {
