@@ -193,7 +193,11 @@ function completableOf(team: Team, profile: ScoringProfile, pool?: Member[]): Co
 }
 
 /** The default candidate pool of a suggestion for `team`: reserve cadres with an assessment, not its holders. */
-async function defaultPool(services: RequestServices, profile: ScoringProfile, team: Team): Promise<Member[]> {
+async function defaultPool(
+  services: RequestServices,
+  profile: ScoringProfile,
+  team: Team,
+): Promise<Member[]> {
   const holders = team.seats.flatMap((seat) => (seat.member ? [seat.member.id] : []));
   const ids = await poolIds((filter) => findPoolIds(services.db, filter), {}, holders);
   const loaded = await loadMembersCached(services.db, ids, profile.asOfYear);
