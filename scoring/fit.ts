@@ -76,25 +76,23 @@ export function whiten(stens: FactorRecord, out = new Float64Array(N), offset = 
 const zScratch = new Float64Array(N);
 const vScratch = new Float64Array(N);
 const partsScratch = new Float64Array(N);
-const qp = {
-  /** Factor index of each out-of-range factor (position k of S). */
-  factor: new Int32Array(N),
-  u: new Float64Array(N),
-  sign: new Float64Array(N),
-  /** Σ over S × S, row-major with stride N. */
-  sigma: new Float64Array(N * N),
-  lambda: new Float64Array(N),
-  trial: new Float64Array(N),
-  active: new Uint8Array(N),
-  /** Positions in S of the active set, ascending (so the final solve has one fixed order). */
-  members: new Int32Array(N),
-  chol: new Float64Array(N * N),
-  rhs: new Float64Array(N),
-};
+/** Factor index of each out-of-range factor (position k of S), |v| and sign there. */
+const qFactor = new Int32Array(N);
+const qU = new Float64Array(N);
+const qSign = new Float64Array(N);
+/** Σ over S × S, row-major with stride N. */
+const qSigma = new Float64Array(N * N);
+const qLambda = new Float64Array(N);
+const qTrial = new Float64Array(N);
+const qActive = new Uint8Array(N);
+/** Positions in S of the active set, ascending (so every solve has one fixed order). */
+const qMembers = new Int32Array(N);
+const qChol = new Float64Array(N * N);
+const qRhs = new Float64Array(N);
 /** Dual residual above which a factor enters the active set (SD² units; D² values are O(1–100)). */
 const ENTER = 1e-12;
 /** Iterations of the active-set method at most (it ends in far fewer; this only guards rounding loops). */
-const MAX_ITERATIONS = 200;
+const MAX_ITERATIONS = 64;
 
 /** The weighted, signed out-of-range deviation v (SD units) of a profile against an ideal profile. */
 export function deviation(stens: FactorRecord, ideal: IdealProfile, out = new Float64Array(N)): Float64Array {
@@ -114,40 +112,41 @@ export function deviation(stens: FactorRecord, ideal: IdealProfile, out = new Fl
 }
 
 /**
- * Solves Σ_PP x = u_P for the active positions `members[0…m)` by Cholesky, into `trial` (by
+ * Solves Σ_PP x = u_P for the active positions `qMembers[0…m)` by Cholesky, into `qTrial` (by
  * position in S). Returns false when Σ_PP is not numerically positive definite.
  */
 function solveActive(m: number): boolean {
-  const { members, sigma, chol, rhs, u, trial } = qp;
   for (let a = 0; a < m; a++) {
-    const i = members[a] as number;
+    const ia = qMembers[a] as number;
+    const rowA = a * N;
     for (let b = 0; b <= a; b++) {
-      let sum = sigma[i * N + (members[b] as number)] as number;
-      for (let k = 0; k < b; k++) sum -= (chol[a * N + k] as number) * (chol[b * N + k] as number);
+      const rowB = b * N;
+      let sum = qSigma[ia * N + (qMembers[b] as number)] as number;
+      for (let k = 0; k < b; k++) sum -= (qChol[rowA + k] as number) * (qChol[rowB + k] as number);
       if (a === b) {
         if (sum <= 1e-12) return false;
-        chol[a * N + a] = Math.sqrt(sum);
-      } else chol[a * N + b] = sum / (chol[b * N + b] as number);
+        qChol[rowA + a] = Math.sqrt(sum);
+      } else qChol[rowA + b] = sum / (qChol[rowB + b] as number);
     }
   }
   for (let a = 0; a < m; a++) {
-    let sum = u[members[a] as number] as number;
-    for (let k = 0; k < a; k++) sum -= (chol[a * N + k] as number) * (rhs[k] as number);
-    rhs[a] = sum / (chol[a * N + a] as number);
+    let sum = qU[qMembers[a] as number] as number;
+    for (let k = 0; k < a; k++) sum -= (qChol[a * N + k] as number) * (qRhs[k] as number);
+    qRhs[a] = sum / (qChol[a * N + a] as number);
   }
   for (let a = m - 1; a >= 0; a--) {
-    let sum = rhs[a] as number;
-    for (let k = a + 1; k < m; k++) sum -= (chol[k * N + a] as number) * (rhs[k] as number);
-    rhs[a] = sum / (chol[a * N + a] as number);
+    let sum = qRhs[a] as number;
+    for (let k = a + 1; k < m; k++) sum -= (qChol[k * N + a] as number) * (qRhs[k] as number);
+    qRhs[a] = sum / (qChol[a * N + a] as number);
   }
-  for (let a = 0; a < m; a++) trial[members[a] as number] = rhs[a] as number;
+  for (let a = 0; a < m; a++) qTrial[qMembers[a] as number] = qRhs[a] as number;
   return true;
 }
 
-/** The active positions in ascending order into `members`; returns their number. */
+/** The active positions in ascending order into `qMembers`; returns their number. */
 function collectActive(k: number): number {
   let m = 0;
-  for (let i = 0; i < k; i++) if (qp.active[i]) qp.members[m++] = i;
+  for (let i = 0; i < k; i++) if (qActive[i]) qMembers[m++] = i;
   return m;
 }
 
@@ -156,88 +155,101 @@ function collectActive(k: number): number {
  * active sets. With `parts`, writes each factor's share λ_f·u_f (0 for factors in range).
  */
 function monotoneDistance2(v: ArrayLike<number>, parts?: Float64Array): number {
-  const { factor, u, sign, sigma, lambda, trial, active } = qp;
   let k = 0;
   for (let f = 0; f < N; f++) {
     const vf = v[f] as number;
     if (vf === 0) continue;
-    factor[k] = f;
-    sign[k] = vf < 0 ? -1 : 1;
-    u[k] = Math.abs(vf);
+    qFactor[k] = f;
+    qSign[k] = vf < 0 ? -1 : 1;
+    qU[k] = vf < 0 ? -vf : vf;
     k++;
   }
   if (parts) parts.fill(0);
   if (k === 0) return 0;
   if (k === 1) {
-    const d2 = (u[0] as number) * (u[0] as number);
-    if (parts) parts[factor[0] as number] = d2;
+    const d2 = (qU[0] as number) * (qU[0] as number);
+    if (parts) parts[qFactor[0] as number] = d2;
     return d2;
   }
   for (let a = 0; a < k; a++) {
-    const fa = factor[a] as number;
+    const row = (qFactor[a] as number) * N;
+    const sa = qSign[a] as number;
     for (let b = 0; b < k; b++)
-      sigma[a * N + b] =
-        (sign[a] as number) * (sign[b] as number) * (CORRELATION[fa * N + (factor[b] as number)] as number);
-    lambda[a] = 0;
-    active[a] = 0;
+      qSigma[a * N + b] = sa * (qSign[b] as number) * (CORRELATION[row + (qFactor[b] as number)] as number);
+    qLambda[a] = 0;
+    qActive[a] = 0;
   }
+  let m = 0;
+  /** Whether `qTrial` holds the solution for the current active set. */
+  let solved = true;
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
     // The factor whose constraint pulls hardest: the largest (u − Σλ)_j outside the active set.
     let enter = -1;
     let best = ENTER;
     for (let j = 0; j < k; j++) {
-      if (active[j]) continue;
-      let w = u[j] as number;
-      for (let i = 0; i < k; i++) w -= (sigma[j * N + i] as number) * (lambda[i] as number);
+      if (qActive[j]) continue;
+      let w = qU[j] as number;
+      const row = j * N;
+      for (let a = 0; a < m; a++) {
+        const i = qMembers[a] as number;
+        w -= (qSigma[row + i] as number) * (qLambda[i] as number);
+      }
       if (w > best) {
         best = w;
         enter = j;
       }
     }
     if (enter < 0) break;
-    active[enter] = 1;
+    qActive[enter] = 1;
     for (;;) {
-      const m = collectActive(k);
+      m = collectActive(k);
       if (!solveActive(m)) {
-        active[enter] = 0; // Σ_PP singular to rounding: that factor adds nothing new.
+        qActive[enter] = 0; // Σ_PP singular to rounding: that factor adds nothing new.
+        m = collectActive(k);
+        solved = false;
         break;
       }
+      solved = true;
       let alpha = 1;
       let positive = true;
       for (let a = 0; a < m; a++) {
-        const i = qp.members[a] as number;
-        const t = trial[i] as number;
+        const i = qMembers[a] as number;
+        const t = qTrial[i] as number;
         if (t <= 0) {
           positive = false;
-          const l = lambda[i] as number;
-          alpha = Math.min(alpha, l / (l - t));
+          const l = qLambda[i] as number;
+          const step = l / (l - t);
+          if (step < alpha) alpha = step;
         }
       }
       if (positive) {
-        for (let a = 0; a < m; a++)
-          lambda[qp.members[a] as number] = trial[qp.members[a] as number] as number;
+        for (let a = 0; a < m; a++) {
+          const i = qMembers[a] as number;
+          qLambda[i] = qTrial[i] as number;
+        }
         break;
       }
       for (let a = 0; a < m; a++) {
-        const i = qp.members[a] as number;
-        const l = (lambda[i] as number) + alpha * ((trial[i] as number) - (lambda[i] as number));
-        lambda[i] = l;
+        const i = qMembers[a] as number;
+        const l = (qLambda[i] as number) + alpha * ((qTrial[i] as number) - (qLambda[i] as number));
         if (l <= 1e-15) {
-          lambda[i] = 0;
-          active[i] = 0;
-        }
+          qLambda[i] = 0;
+          qActive[i] = 0;
+        } else qLambda[i] = l;
       }
     }
   }
-  // D² from the final active set alone, in one fixed order (see the header).
-  const m = collectActive(k);
-  if (m === 0 || !solveActive(m)) return 0;
+  // D² from the final active set alone, solved in one fixed order (see the header).
+  m = collectActive(k);
+  if (m === 0) return 0;
+  if (!solved && !solveActive(m)) return 0;
   let d2 = 0;
   for (let a = 0; a < m; a++) {
-    const i = qp.members[a] as number;
-    const share = Math.max(0, trial[i] as number) * (u[i] as number);
+    const i = qMembers[a] as number;
+    const t = qTrial[i] as number;
+    const share = (t > 0 ? t : 0) * (qU[i] as number);
     d2 += share;
-    if (parts) parts[factor[i] as number] = share;
+    if (parts) parts[qFactor[i] as number] = share;
   }
   return d2;
 }
