@@ -247,7 +247,7 @@ function monotoneDistance2(v: ArrayLike<number>, parts?: Float64Array): number {
   for (let a = 0; a < m; a++) {
     const i = qMembers[a] as number;
     const t = qTrial[i] as number;
-    const share = (t > 0 ? t : 0) * (qU[i] as number);
+    const share = Math.max(t, 0) * (qU[i] as number);
     d2 += share;
     if (parts) parts[qFactor[i] as number] = share;
   }
