@@ -25,7 +25,7 @@ export interface Breakdown {
   coverage: number;
   health: number;
   conflict: number;
-  /** null when the team lacks a filled leading pair. */
+  /** null when the team has no leading pair of posts; 0 while one of its seats is vacant. */
   leadingPair: number | null;
   teamSkills: number;
   seatSkills: number;
@@ -58,9 +58,7 @@ class Counters {
   ageKnown = 0;
   under45 = 0;
   university = 0;
-  educationKnown = 0;
   women = 0;
-  genderKnown = 0;
   kinPairs = 0;
   logDet = 0;
   temperaments: Int32Array;
@@ -75,7 +73,7 @@ class Counters {
     this.filled = this.fitSum = this.seatPenalty = this.seatHard = this.seatSoft = 0;
     this.seatSkillSum = this.dominant = this.vigilant = this.healthSum = 0;
     this.local = this.originUnknown = this.moved = this.ageSum = this.ageKnown = this.under45 = 0;
-    this.university = this.educationKnown = this.women = this.genderKnown = 0;
+    this.university = this.women = 0;
     this.kinPairs = this.logDet = 0;
     this.temperaments.fill(0);
     this.teamSkills.fill(0);
@@ -98,9 +96,7 @@ class Counters {
     this.ageKnown = other.ageKnown;
     this.under45 = other.under45;
     this.university = other.university;
-    this.educationKnown = other.educationKnown;
     this.women = other.women;
-    this.genderKnown = other.genderKnown;
     this.kinPairs = other.kinPairs;
     this.logDet = other.logDet;
     this.temperaments.set(other.temperaments);
@@ -130,16 +126,9 @@ function account(prep: Prepared, k: Counters, c: number, s: number, sign: 1 | -1
     k.ageKnown += sign;
     if (age < 45) k.under45 += sign;
   }
-  const university = prep.university[c] as number;
-  if (university >= 0) {
-    k.university += sign * university;
-    k.educationKnown += sign;
-  }
-  const woman = prep.woman[c] as number;
-  if (woman >= 0) {
-    k.women += sign * woman;
-    k.genderKnown += sign;
-  }
+  // −1 (unknown) counts as not met, like 0.
+  if ((prep.university[c] as number) > 0) k.university += sign;
+  if ((prep.woman[c] as number) > 0) k.women += sign;
   const bits = prep.temperaments[c] as number;
   for (let t = 0; bits >> t; t++)
     if ((bits >> t) & 1) k.temperaments[t] = (k.temperaments[t] as number) + sign;
@@ -212,18 +201,35 @@ class Constants {
   }
 }
 
-/** The score from counters; `team` gives the leading pair's members. */
+/**
+ * The score from counters; `team` gives the leading pair's members.
+ *
+ * A vacancy never raises a score (issue 14): a vacant seat is scored as the worst member it could
+ * hold in every part, so removing a member can only lower each part — fit 0 (the fit sum is over
+ * all seats), health 0 (the sum is divided by the seats), a clone of someone for diversity (a team
+ * with a vacancy has diversity 0, as a team with two identical profiles does), dominant and
+ * vigilant for the conflict pairs, the leading pair 0 while a leading seat is vacant, no
+ * temperament and no skill; and a structure target (R13) is met only by people who are there:
+ * the average age only when every seat is filled with a known age, university share over all
+ * seats, women and under-45s counted among present members with known facts. Complete teams with
+ * every fact known score as before. (The rule penalties are the exception: removing a member
+ * removes that member's own violations; see `test/scoring/vacancies.test.ts`.)
+ */
 function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, out: Breakdown): Breakdown {
   const n = k.filled;
+  const seats = prep.nSeats;
+  const vacancies = seats - n;
   const fit = c.weightSum > 0 ? k.fitSum / c.weightSum : 0;
 
-  const diversity = n < 2 ? 1 : Math.exp(k.logDet / n);
+  const diversity = vacancies > 0 ? 0 : n < 2 ? 1 : Math.exp(k.logDet / n);
   let covered = 0;
   const temperaments = k.temperaments;
   for (let t = 0; t < temperaments.length; t++) if ((temperaments[t] as number) > 0) covered++;
   const coverage = temperaments.length > 0 ? covered / temperaments.length : 1;
-  const health = n > 0 ? k.healthSum / n : 0;
-  const conflictPairs = (k.dominant * (k.dominant - 1) + k.vigilant * (k.vigilant - 1)) / 2;
+  const health = seats > 0 ? k.healthSum / seats : 0;
+  const dominant = k.dominant + vacancies;
+  const vigilant = k.vigilant + vacancies;
+  const conflictPairs = (dominant * (dominant - 1) + vigilant * (vigilant - 1)) / 2;
   const conflict = Math.max(0, 1 - c.conflictPerPair * conflictPairs);
   let leadingPair: number | null = null;
   let leadersMoved = 0;
@@ -231,6 +237,7 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
   if (leading) {
     const a = team[leading[0]] as number;
     const b = team[leading[1]] as number;
+    leadingPair = 0;
     if (a >= 0 && b >= 0) {
       leadingPair = leadingPairScore(prep, a, b);
       leadersMoved =
@@ -253,24 +260,17 @@ function compose(prep: Prepared, c: Constants, k: Counters, team: Int32Array, ou
   const seatSkills = c.skillSeats > 0 ? k.seatSkillSum / c.skillSeats : 1;
   const skills = 0.5 * teamSkills + 0.5 * seatSkills;
 
-  let structureSum = 0;
-  let structureParts = 0;
-  if (k.ageKnown > 0) {
-    const average = k.ageSum / k.ageKnown;
-    structureSum += average <= c.maxAverageAge ? 1 : Math.max(0, 1 - (average - c.maxAverageAge) / 10);
-    structureSum += c.minUnder45 > 0 ? Math.min(1, k.under45 / c.minUnder45) : 1;
-    structureParts += 2;
+  // R13's four targets, each met only by members who are there with the fact known.
+  let averageAge = 0;
+  if (seats > 0 && k.ageKnown === seats) {
+    const average = k.ageSum / seats;
+    averageAge = average <= c.maxAverageAge ? 1 : Math.max(0, 1 - (average - c.maxAverageAge) / 10);
   }
-  if (k.educationKnown > 0) {
-    structureSum +=
-      c.minUniversityShare > 0 ? Math.min(1, k.university / k.educationKnown / c.minUniversityShare) : 1;
-    structureParts++;
-  }
-  if (k.genderKnown > 0) {
-    structureSum += c.minWomen > 0 ? Math.min(1, k.women / c.minWomen) : 1;
-    structureParts++;
-  }
-  const structure = structureParts > 0 ? structureSum / structureParts : 1;
+  const under45 = c.minUnder45 > 0 ? Math.min(1, k.under45 / c.minUnder45) : 1;
+  const university =
+    c.minUniversityShare > 0 ? (seats > 0 ? Math.min(1, k.university / seats / c.minUniversityShare) : 0) : 1;
+  const women = c.minWomen > 0 ? Math.min(1, k.women / c.minWomen) : 1;
+  const structure = (averageAge + under45 + university + women) / 4;
 
   // Team rules from counters: R2 kin pairs, R10 local share, R11 moves (both leaders; over a third).
   let hard = k.seatHard;

@@ -1,33 +1,53 @@
 /**
  * Person–post fit (人岗相适): how far a sten profile lies outside a post's ideal ranges, weighted,
- * and measured with the factor correlation matrix (Mahalanobis) so that correlated factors are not
- * counted twice — e.g. low C (stability) and high O (apprehension) largely say the same thing.
+ * measured with the factor correlation matrix R so that correlated deviations are not counted
+ * twice — e.g. low C (stability) and high O (apprehension) largely say the same thing.
  *
- * For factor f with ideal range [min, max] and weight w, the signed deviation in SD units is
+ * For factor f with ideal range [min, max] and weight w, the deviation in SD units is
  * v_f = w · (s_f − min)/2 below the range (negative), w · (s_f − max)/2 above it, 0 inside (a sten
- * SD is 2). The sign matters: low C with high O (they correlate at −0.75) is one pattern and costs
- * less than low C with low O, which the correlations make unusual.
- * D² = vᵀ R⁻¹ v with R the correlation matrix, and fit = exp(−D² / scale) ∈ (0, 1].
- * R⁻¹ is computed once (ml-matrix); the per-candidate work is a 16×16 quadratic form.
+ * SD is 2). Let S be the factors outside their range, σ_f = sign(v_f) and u_f = |v_f|.
+ *
+ * Why not the plain Mahalanobis form vᵀR⁻¹v (used before): it is not monotone. Its gradient
+ * 2R⁻¹v has negative entries wherever one deviation "explains" another, so moving a sten TOWARDS
+ * its range could raise D² (issue 14: party-secretary with O 9 → 5 lowered fit from 0.052 to
+ * 0.015; 579 of 3,000 random one-step moves did). Unsigned deviations |v|ᵀR⁻¹|v| do not help: the
+ * gradient 2R⁻¹|v| goes negative just the same (and the sign of a deviation is what makes low C
+ * with high O one pattern). So D² is the smallest Mahalanobis distance of any profile that is at
+ * least as far out as this one on every factor it leaves, in the same direction:
+ *
+ *   D² = min { xᵀR⁻¹x : σ_f·x_f ≥ u_f for f ∈ S, x_f free for f ∉ S }
+ *      = max { 2λᵀu − λᵀΣλ : λ ≥ 0 }        (Lagrange dual; Σ_ij = σ_iσ_j R_ij over S × S)
+ *
+ * - Monotone: a step towards the range lowers one u_f (or takes f out of S, which frees x_f); the
+ *   feasible set of the minimum only grows, so D² never rises and fit = exp(−D²/scale) never falls.
+ *   The dual says the same: for λ ≥ 0, 2λᵀu − λᵀΣλ is non-decreasing in every u_f.
+ * - It is the greatest monotone function below vᵀR⁻¹v (any monotone h ≤ vᵀR⁻¹v has
+ *   h(v) ≤ h(x) ≤ xᵀR⁻¹x for every such x), and equals the Mahalanobis distance of the deviations
+ *   under their own correlations (u_Sᵀ Σ⁻¹ u_S) whenever that is already monotone at v.
+ * - Correlations still count once: C one SD low with O one SD high (R = −0.75) costs 1.14 SD²
+ *   (Euclid would say 2); C and O both one SD low — unusual — costs 8 (`test/scoring/fit.test.ts`).
+ * - Bounds: max_f u_f² ≤ D² ≤ u_SᵀΣ⁻¹u_S ≤ vᵀR⁻¹v; factors inside their range neither cost
+ *   nor constrain (x_f free), so the last step into a range may drop D² by more than that factor's
+ *   own deviation (it stops vouching for an unusual combination).
+ * - Shares: at the optimum D² = Σ_f λ_f u_f with every λ_f u_f ≥ 0: the `costliest` shares sum
+ *   to D², and a deviation the others already imply (its constraint not binding) has share 0.
+ *
+ * The dual is a small convex quadratic programme with λ ≥ 0, solved exactly by the active-set
+ * method of Lawson & Hanson ("Solving Least Squares Problems", 1974, ch. 23) over |S| ≤ 16
+ * variables; D² is then recomputed from the final active set P alone as u_Pᵀ Σ_PP⁻¹ u_P (Cholesky
+ * in factor order; `monotone-distance.ts`), so the same active set gives bit-for-bit the same D² — rounding cannot make a
+ * step that leaves P unchanged look non-monotone. fit = exp(−D² / scale) ∈ (0, 1]; it is worked
+ * out once per candidate and seat (`prepare.ts`), never inside the evaluation loop.
  */
-import { inverse, Matrix } from "ml-matrix";
-import { correlationCholesky, FACTOR_CORRELATION } from "./correlation";
+import { inverse } from "ml-matrix";
+import { correlationCholesky } from "./correlation";
 import { FACTORS, type FactorCode, type FactorRecord } from "./factors";
+import { monotoneDistance2 } from "./monotone-distance";
 import type { IdealProfile, Knockout } from "./post-profiles";
 
 const N = FACTORS.length;
 
-let precision: Float64Array | undefined;
 let lowerInverse: Float64Array | undefined;
-
-/** R⁻¹ (the precision matrix), row-major, computed once. */
-export function correlationPrecision(): Float64Array {
-  if (!precision) {
-    const inv = inverse(new Matrix(FACTOR_CORRELATION.map((row) => [...row])));
-    precision = Float64Array.from(inv.to1DArray());
-  }
-  return precision;
-}
 
 /** L⁻¹ with R = L·Lᵀ, row-major: whitening z ↦ L⁻¹z makes Mahalanobis distances Euclidean. */
 export function whiteningMatrix(): Float64Array {
@@ -50,11 +70,10 @@ export function whiten(stens: FactorRecord, out = new Float64Array(N), offset = 
   return out;
 }
 
-// Scratch vectors for the allocation-free paths (JavaScript runs one call at a time here).
+// Scratch space for the allocation-free paths (JavaScript runs one call at a time here).
 const zScratch = new Float64Array(N);
 const vScratch = new Float64Array(N);
-const outScratch = new Int32Array(N);
-
+const partsScratch = new Float64Array(N);
 /** The weighted, signed out-of-range deviation v (SD units) of a profile against an ideal profile. */
 export function deviation(stens: FactorRecord, ideal: IdealProfile, out = new Float64Array(N)): Float64Array {
   for (let i = 0; i < N; i++) {
@@ -72,35 +91,19 @@ export function deviation(stens: FactorRecord, ideal: IdealProfile, out = new Fl
   return out;
 }
 
-/** Per-factor shares of D² (c_f = v_f · (R⁻¹v)_f, summing to D²) and D² itself. */
+/**
+ * Per-factor shares of D² (each ≥ 0, summing to D²) and D² itself, for a signed deviation v
+ * (as {@link deviation} gives it).
+ */
 export function distanceParts(v: Float64Array): { parts: Float64Array; d2: number } {
-  const p = correlationPrecision();
   const parts = new Float64Array(N);
-  let d2 = 0;
-  for (let i = 0; i < N; i++) {
-    const vi = v[i] as number;
-    if (vi === 0) continue;
-    let row = 0;
-    for (let j = 0; j < N; j++) row += (p[i * N + j] as number) * (v[j] as number);
-    parts[i] = vi * row;
-    d2 += parts[i] as number;
-  }
-  return { parts, d2: Math.max(0, d2) };
+  const d2 = monotoneDistance2(v, parts);
+  return { parts, d2 };
 }
 
 /** D² of a profile against an ideal profile, without allocating. */
 export function distance2(stens: FactorRecord, ideal: IdealProfile): number {
-  const v = deviation(stens, ideal, vScratch);
-  const p = correlationPrecision();
-  let d2 = 0;
-  for (let i = 0; i < N; i++) {
-    const vi = v[i] as number;
-    if (vi === 0) continue;
-    let row = 0;
-    for (let j = 0; j < N; j++) row += (p[i * N + j] as number) * (v[j] as number);
-    d2 += vi * row;
-  }
-  return Math.max(0, d2);
+  return monotoneDistance2(deviation(stens, ideal, vScratch));
 }
 
 const compiled = new WeakMap<IdealProfile, Float64Array>();
@@ -138,22 +141,7 @@ export function distance2Row(row: ArrayLike<number>, offset: number, ideal: Floa
           ? ((ideal[2 * N + i] as number) * (s - max)) / 2
           : 0;
   }
-  // vᵀPv over the factors out of range only (usually a few of the 16): the others add nothing.
-  const p = correlationPrecision();
-  const out = outScratch;
-  let k = 0;
-  for (let i = 0; i < N; i++) if (v[i] !== 0) out[k++] = i;
-  let d2 = 0;
-  for (let a = 0; a < k; a++) {
-    const i = out[a] as number;
-    let sum = 0;
-    for (let b = 0; b < k; b++) {
-      const j = out[b] as number;
-      sum += (p[i * N + j] as number) * (v[j] as number);
-    }
-    d2 += (v[i] as number) * sum;
-  }
-  return Math.max(0, d2);
+  return monotoneDistance2(v);
 }
 
 /** Whitens the stens at `row[offset…]` into `out[outOffset…]` (see {@link whiten}). */
@@ -187,28 +175,31 @@ export function triggeredKnockouts(stens: FactorRecord, knockouts: readonly Knoc
 export interface FitResult {
   fit: number;
   d2: number;
-  /** Factors outside their range, most costly first: sten, ideal range and `share`, the factor's part of D² (the parts sum to D², in SD² units, not a fraction). */
+  /**
+   * Factors outside their range, most costly first: sten, ideal range and `share`, the factor's
+   * part of D² (λ_f·u_f ≥ 0; the parts sum to D², in SD² units, not a fraction). A deviation that
+   * the others already imply has share 0.
+   */
   costliest: { factor: FactorCode; sten: number; min: number; max: number; share: number }[];
 }
 
 /** Person–post fit in [0, 1]: exp(−D²/scale). Knock-outs are rules (KO), reported separately. */
 export function personPostFit(stens: FactorRecord, ideal: IdealProfile, scale: number): FitResult {
   const v = deviation(stens, ideal, vScratch);
-  const p = correlationPrecision();
+  const d2 = monotoneDistance2(v, partsScratch);
   const costliest: FitResult["costliest"] = [];
-  let d2 = 0;
   for (let i = 0; i < N; i++) {
-    const vi = v[i] as number;
-    if (vi === 0) continue;
-    let row = 0;
-    for (let j = 0; j < N; j++) row += (p[i * N + j] as number) * (v[j] as number);
-    const share = vi * row;
-    d2 += share;
+    if (v[i] === 0) continue;
     const factor = FACTORS[i] as FactorCode;
     const range = ideal[factor] as { min: number; max: number };
-    costliest.push({ factor, sten: stens[factor], min: range.min, max: range.max, share });
+    costliest.push({
+      factor,
+      sten: stens[factor],
+      min: range.min,
+      max: range.max,
+      share: partsScratch[i] as number,
+    });
   }
-  d2 = Math.max(0, d2);
   costliest.sort((a, b) => b.share - a.share || a.factor.localeCompare(b.factor));
   return { fit: Math.exp(-d2 / scale), d2, costliest };
 }

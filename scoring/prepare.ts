@@ -7,7 +7,14 @@
 import { DERIVED_FIELDS, DERIVED_INDEX, deriveFromArray } from "./derived";
 import { FACTORS, type FactorCode, stensIntoRow } from "./factors";
 import { compiledIdeal, distance2Row, whitenRow } from "./fit";
-import { isLocal, isMove, knowsOrigin, seatCharges } from "./rules";
+import {
+  isLocal,
+  isMove,
+  knowsOrigin,
+  repeatedLeadingPostMessage,
+  repeatedLeadingPosts,
+  seatCharges,
+} from "./rules";
 import type { Member, PostProfile, ScoringProfile } from "./types";
 import { EDUCATION_ORDER } from "./types";
 
@@ -72,7 +79,10 @@ export interface Prepared {
 const derivedScratch = new Float64Array(DERIVED_FIELDS.length);
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
-/** Precomputes the tables for a problem. Throws a RangeError naming an unknown post. */
+/**
+ * Precomputes the tables for a problem. Throws a RangeError naming an unknown post or a leading
+ * post listed twice (see `repeatedLeadingPosts`).
+ */
 export function prepare(problem: Problem): Prepared {
   const { profile, region, seats, candidates } = problem;
   const nSeats = seats.length;
@@ -82,6 +92,8 @@ export function prepare(problem: Problem): Prepared {
     if (!post) throw new RangeError(`seat ${i}: unknown post '${code}'`);
     return post;
   });
+  const repeated = repeatedLeadingPosts(seats, profile)[0];
+  if (repeated) throw new RangeError(repeatedLeadingPostMessage(repeated));
 
   // All tables are views on one buffer: allocating ~25 typed arrays separately costs more than
   // preparing a 9-seat team itself (each allocation is about a microsecond).

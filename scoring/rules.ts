@@ -138,6 +138,34 @@ function postOf(profile: ScoringProfile, code: string): PostProfile {
   return post;
 }
 
+/**
+ * Seats that list a leading principal post (县委书记, 县长) already listed by an earlier seat. A county
+ * team has one of each; R11 ("the two principals not both moved") and the leading pair read them as
+ * one pair, so a team that repeats one is refused rather than scored (issue 14: it drew two R11
+ * violations in the list but one R11 charge in the score). Every entry point checks this and answers
+ * 422 naming the seat; `prepare` throws a RangeError so that no path can score such a team.
+ */
+export function repeatedLeadingPosts(
+  posts: readonly string[],
+  profile: ScoringProfile,
+): { seat: number; post: string; firstSeat: number }[] {
+  const first = new Map<string, number>();
+  const out: { seat: number; post: string; firstSeat: number }[] = [];
+  posts.forEach((code, seat) => {
+    const post = profile.posts[code];
+    if (!post?.leading || !post.principal) return;
+    const earlier = first.get(code);
+    if (earlier === undefined) first.set(code, seat);
+    else out.push({ seat, post: code, firstSeat: earlier });
+  });
+  return out;
+}
+
+/** The message of a repeated leading post, as field errors and RangeErrors say it. */
+export function repeatedLeadingPostMessage(r: { seat: number; post: string; firstSeat: number }): string {
+  return `seat ${r.seat}: '${r.post}' is a leading post already listed at seat ${r.firstSeat} (a team has one)`;
+}
+
 /** True when a member is local to a region (R10): born or grew up there. */
 export function isLocal(member: Member, region: string): boolean {
   return member.birthRegion === region || member.growthRegion === region;

@@ -42,6 +42,7 @@ export interface TeamScore {
   skills: { team: number; seats: number; missing: string[] };
   structure: {
     score: number;
+    /** Over the members whose age is known (the target counts only when every seat has one). */
     averageAge: number | null;
     universityShare: number | null;
     women: number | null;
@@ -434,7 +435,8 @@ export function scoreTeam(team: Team, profile: ScoringProfile): TeamScore {
     structure: {
       score: b.structure,
       averageAge: ages ? round(ageSum / ages, 2) : null,
-      universityShare: educated ? round(university / educated) : null,
+      // Over all seats, as the score counts it: a vacancy or an unknown education is not a degree.
+      universityShare: educated ? round(university / team.seats.length) : null,
       women: gendered ? women : null,
       under45: ages ? under45 : null,
     },

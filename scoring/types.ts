@@ -117,7 +117,11 @@ export interface ScoringProfile {
   asOfYear: number;
   weights: { fit: number; balance: number; skills: number; structure: number };
   fit: {
-    /** fit = exp(−D² / scale) (default 12: the demo city's median fit ≈ 0.46), D² the Mahalanobis distance of the weighted out-of-range deviation (SD units). */
+    /**
+     * fit = exp(−D² / scale) (default 12, chosen when the demo city's median fit was ≈ 0.46 under the
+     * earlier, non-monotone D²), D² the monotone Mahalanobis distance of the weighted out-of-range
+     * deviation (SD units; see `fit.ts`).
+     */
     scale: number;
     /** Seat weights in the fit component: leading seats count more. */
     leadingSeatWeight: number;

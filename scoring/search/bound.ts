@@ -15,9 +15,9 @@
  *   and no more than `open × most bits one candidate has` more.
  * - conflict = 1 − p·(pairs): pairs among the assigned members only grow as members are added.
  * - leading pair: exact once both leading seats are assigned (they are branched first), else ≤ 1.
- * - structure: each part (age, under 45, university share, women) bounded from above by filling
- *   every open seat with the most favourable kind of candidate that exists; the mean is taken over
- *   the parts that might be present, choosing the subset that maximises it.
+ * - structure: each of the four parts (average age, under 45, university share over the seats,
+ *   women) bounded from above by filling every open seat with the most favourable kind of candidate
+ *   that exists; the average-age part is 0 for certain once a placed member's age is unknown.
  * - penalties: seat penalties are inside `lin`; team penalties already certain (kin pairs when R2
  *   is soft; both leading seats filled by moved members when R11 is soft) only grow, so they are
  *   subtracted as a lower bound of T. R10, R11's share of moves and — while a leading seat is
@@ -44,9 +44,7 @@ interface Potential {
   under45: boolean;
   ageKnown: boolean;
   university: boolean;
-  educationKnown: boolean;
   woman: boolean;
-  genderKnown: boolean;
 }
 
 export class Bounder {
@@ -54,9 +52,6 @@ export class Bounder {
   readonly linear: LinearBound;
   private readonly table: Float64Array;
   private readonly needs: Needs = { R: 0, Q: 0, L: 0 };
-  private readonly parts = new Float64Array(3);
-  private readonly partWeights = new Float64Array(3);
-  private readonly partCertain = new Uint8Array(3);
 
   constructor(readonly space: SearchSpace) {
     this.potential = potentialOf(space);
@@ -112,33 +107,21 @@ export class Bounder {
       if (a >= 0 && b >= 0) leadingPair = leadingPairScore(prep, a, b);
     }
     const teamSkills = bitsBound(p.get(F.skills), pot.skills, pot.maxSkills, open);
-    // Structure parts (value, weight, certainly present), as compose() averages them.
-    const parts = this.parts;
-    const weights = this.partWeights;
-    const certain = this.partCertain;
-    let count = 0;
-    const ageKnown = p.get(F.ageKnown);
-    if (ageKnown > 0 || pot.ageKnown) {
-      const under45 = p.get(F.under45) + (pot.under45 ? open : 0);
-      parts[count] = 1 + (structure.minUnder45 > 0 ? Math.min(1, under45 / structure.minUnder45) : 1);
-      weights[count] = 2;
-      certain[count++] = ageKnown > 0 ? 1 : 0;
-    }
-    const educated = p.get(F.educationKnown);
-    if (educated > 0 || pot.educationKnown) {
-      const extra = pot.university ? open : 0;
-      const share = educated + extra > 0 ? (p.get(F.university) + extra) / (educated + extra) : 1;
-      parts[count] = structure.minUniversityShare > 0 ? Math.min(1, share / structure.minUniversityShare) : 1;
-      weights[count] = 1;
-      certain[count++] = educated > 0 ? 1 : 0;
-    }
-    const gendered = p.get(F.genderKnown);
-    if (gendered > 0 || pot.genderKnown) {
-      const women = p.get(F.women) + (pot.woman ? open : 0);
-      parts[count] = structure.minWomen > 0 ? Math.min(1, women / structure.minWomen) : 1;
-      weights[count] = 1;
-      certain[count++] = gendered > 0 ? 1 : 0;
-    }
+    // Structure (R13), as compose() scores a complete team: four targets met only by members with
+    // the fact known. Each part at most what filling every open seat with the most favourable
+    // kind of available candidate gives; the average age at most 1 unless a placed member's age
+    // (or every available candidate's) is unknown, which makes it 0.
+    const ageUnknown = p.get(F.ageKnown) < p.depth || (open > 0 && !pot.ageKnown);
+    const averageAge = ageUnknown ? 0 : 1;
+    const under45 = p.get(F.under45) + (pot.under45 ? open : 0);
+    const university = p.get(F.university) + (pot.university ? open : 0);
+    const women = p.get(F.women) + (pot.woman ? open : 0);
+    const structureBound =
+      (averageAge +
+        (structure.minUnder45 > 0 ? Math.min(1, under45 / structure.minUnder45) : 1) +
+        (structure.minUniversityShare > 0 ? Math.min(1, university / n / structure.minUniversityShare) : 1) +
+        (structure.minWomen > 0 ? Math.min(1, women / structure.minWomen) : 1)) /
+      4;
     const nT = prep.nTemperaments;
     const nK = prep.nTeamSkills;
     return (
@@ -148,7 +131,7 @@ export class Bounder {
       coef.conflict * conflict +
       coef.leadingPair * leadingPair +
       coef.teamSkills * (nK > 0 ? teamSkills / nK : 0) +
-      coef.structure * bestMean(parts, weights, certain, count) -
+      coef.structure * structureBound -
       penalty
     );
   }
@@ -158,29 +141,6 @@ export class Bounder {
 function bitsBound(covered: number, potential: number, maxPerCandidate: number, open: number): number {
   const now = popcount(covered);
   return Math.min(popcount(covered | potential), now + open * maxPerCandidate);
-}
-
-/**
- * The largest weighted mean over sets of parts that contain every certain part (1 when no part is
- * present at all, as `compose()` scores a team without any known fact).
- */
-function bestMean(values: Float64Array, weights: Float64Array, certain: Uint8Array, count: number): number {
-  let best = Number.NEGATIVE_INFINITY;
-  for (let mask = 0; mask < 1 << count; mask++) {
-    let sum = 0;
-    let total = 0;
-    let ok = true;
-    for (let i = 0; i < count; i++) {
-      const on = (mask >> i) & 1;
-      if (certain[i] && !on) ok = false;
-      if (on) {
-        sum += values[i] as number;
-        total += weights[i] as number;
-      }
-    }
-    if (ok) best = Math.max(best, total > 0 ? sum / total : 1);
-  }
-  return best;
 }
 
 function potentialOf(space: SearchSpace): Potential {
@@ -193,9 +153,7 @@ function potentialOf(space: SearchSpace): Potential {
     under45: false,
     ageKnown: false,
     university: false,
-    educationKnown: false,
     woman: false,
-    genderKnown: false,
   };
   const seen = new Uint8Array(space.nCandidates);
   for (const s of space.open)
@@ -211,9 +169,7 @@ function potentialOf(space: SearchSpace): Potential {
       const age = prep.age[c] as number;
       if (!Number.isNaN(age)) pot.ageKnown = true;
       if (age < 45) pot.under45 = true;
-      if ((prep.university[c] as number) >= 0) pot.educationKnown = true;
       if (prep.university[c] === 1) pot.university = true;
-      if ((prep.woman[c] as number) >= 0) pot.genderKnown = true;
       if (prep.woman[c] === 1) pot.woman = true;
     }
   return pot;

@@ -10,6 +10,7 @@
  * ```
  */
 export { compareSuggestions, type SuggestionComparison } from "./compare";
+export { type Completability, completability } from "./completable";
 export { finish, PULSE, type Steps } from "./meter";
 export { robustness } from "./robustness";
 export { prepareSearch, type SearchSpace } from "./space";

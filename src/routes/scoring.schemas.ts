@@ -130,12 +130,43 @@ const ComponentsSchema = z
   })
   .openapi("ScoreComponents");
 
+const CompletableSchema = z
+  .object({
+    value: z.boolean().openapi({
+      description: "False when a reason rules out every completion; true when none is found (not a proof).",
+    }),
+    pool: z.enum(["default", "any"]).openapi({
+      description:
+        "default: the candidate pool a suggestion for this team would use (stored reserve cadres, its holders " +
+        "left out) — one team of stored cadres only; any: whoever might exist (teams with inline members, and " +
+        "batches): false then means no pool could complete the team.",
+    }),
+    reasons: z.array(
+      z.object({
+        rule: z.string().openapi({ description: "A rule id, or `pool` when candidates are too few." }),
+        seat: z.number().int().optional(),
+        post: z.string().optional(),
+        memberIds: z.array(z.string()),
+        message: TextSchema,
+      }),
+    ),
+  })
+  .nullable()
+  .openapi("Completable", {
+    description:
+      "For a team with vacancies: whether it can still be completed without breaking a hard rule, with the " +
+      "suggestion search's reasons (present members breaking a hard rule, vacancies nobody may hold, too few " +
+      "candidates, R10/R11 out of reach). null for a complete team (`feasible` says it all). `feasible` of a " +
+      "team with vacancies speaks of the members present only.",
+  });
+
 export const TeamScoreSchema = z
   .object({
     score: z.number().openapi({ description: "In [0, 1]." }),
     feasible: z
       .boolean()
       .openapi({ description: "False when a hard rule is broken (the team is still scored)." }),
+    completable: CompletableSchema,
     profileVersion: z.number().int(),
     components: ComponentsSchema,
     balance: z.object({
@@ -185,6 +216,7 @@ export const TeamScoreSummarySchema = z
   .object({
     score: z.number(),
     feasible: z.boolean(),
+    completable: CompletableSchema,
     profileVersion: z.number().int(),
     components: ComponentsSchema,
     violations: z.array(ViolationSchema),
@@ -203,6 +235,7 @@ export const TeamScoreBriefSchema = z
   .object({
     score: z.number(),
     feasible: z.boolean(),
+    completable: CompletableSchema,
     profileVersion: z.number().int(),
     components: ComponentsSchema,
     violations: z.array(

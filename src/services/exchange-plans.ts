@@ -8,7 +8,7 @@ import { inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import * as q from "../../db/queries/suggestions";
 import { cadrePreferences } from "../../db/schema";
-import { seatViolations } from "../../scoring/rules";
+import { repeatedLeadingPostMessage, repeatedLeadingPosts, seatViolations } from "../../scoring/rules";
 import { exchangeSteps } from "../../scoring/search/exchange";
 import type { ExchangeOutcome, ExchangeProblem, PostChoice } from "../../scoring/search/exchange-types";
 import type { Budget } from "../../scoring/search/types";
@@ -113,7 +113,17 @@ async function loadProblem(
       errors.push({ field: `teamIds.${i}`, code: "duplicate", message: `team '${id}' is listed twice` });
     seen.add(id);
     try {
-      teams.push(await getTeam(services, id));
+      const team = await getTeam(services, id);
+      teams.push(team);
+      for (const r of repeatedLeadingPosts(
+        team.seats.map((s) => s.post),
+        profile,
+      ))
+        errors.push({
+          field: `teamIds (${id}, seat ${r.seat})`,
+          code: "duplicate",
+          message: `team '${id}' ${repeatedLeadingPostMessage(r)}`,
+        });
     } catch {
       errors.push({ field: `teamIds.${i}`, code: "unknown_reference", message: `no team '${id}'` });
     }

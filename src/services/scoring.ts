@@ -1,6 +1,8 @@
 import { cacheScope, type Db } from "../../db/client";
 import { existingRegionCodes } from "../../db/queries/regions";
+import { poolIds as findPoolIds } from "../../db/queries/suggestions";
 import { LayoutTables } from "../../scoring/layout-tables";
+import { repeatedLeadingPostMessage, repeatedLeadingPosts } from "../../scoring/rules";
 import {
   scoreTeam,
   scoreTeamsSummary,
@@ -8,11 +10,13 @@ import {
   type TeamScoreBrief,
   type TeamScoreSummary,
 } from "../../scoring/score-team";
+import { completability, type Reason } from "../../scoring/search";
 import type { Member, ScoringProfile, Team, TeamSeat } from "../../scoring/types";
 import type { RequestServices } from "../deps";
 import { ApiError, type FieldError } from "../lib/problem";
 import type { AlternativesBody } from "../lib/score-body";
 import { cachedMembersVersion, loadMembersCached } from "./members";
+import { poolIds } from "./pool";
 import { currentProfile } from "./scoring-profiles";
 import { getTeam } from "./teams";
 
@@ -122,6 +126,11 @@ async function resolveTeams(
       }
       seats[s] = { post: seat.post, member };
     }
+    for (const r of repeatedLeadingPosts(
+      request.seats.map((seat) => seat.post),
+      profile,
+    ))
+      fail(t, r.seat, "post", "duplicate", repeatedLeadingPostMessage(r));
     teams[t] = { region: request.region, seats };
   }
   if (errors.length) {
@@ -164,16 +173,66 @@ const teamsField: FieldOf = (t, seat, key) => `teams.${t}.${oneTeamField(t, seat
 const alternativesField: FieldOf = (t, seat, key) =>
   seat === null ? key : key === "post" ? `posts.${seat}` : `alternatives.${t}.${seat}`;
 
+/**
+ * Whether a team with vacancies can still be completed (null when it has none): `default` against
+ * the candidate pool a suggestion for the team would use (stored reserve cadres, its own holders
+ * left out), `any` against whoever might exist — for teams with inline members and for batches,
+ * where there is no stored pool to speak of (and reading one per team would cost more than the
+ * scoring). `value: false` under `any` means no pool at all could complete the team.
+ */
+export interface Completable {
+  value: boolean;
+  pool: "default" | "any";
+  reasons: Reason[];
+}
+
+/** `completable` against the given pool (`default`) or any pool. */
+function completableOf(team: Team, profile: ScoringProfile, pool?: Member[]): Completable | null {
+  const c = completability(team, profile, pool);
+  return c && { value: c.value, pool: pool ? "default" : "any", reasons: c.reasons };
+}
+
+/** The default candidate pool of a suggestion for `team`: reserve cadres with an assessment, not its holders. */
+async function defaultPool(
+  services: RequestServices,
+  profile: ScoringProfile,
+  team: Team,
+): Promise<Member[]> {
+  const holders = team.seats.flatMap((seat) => (seat.member ? [seat.member.id] : []));
+  const ids = await poolIds((filter) => findPoolIds(services.db, filter), {}, holders);
+  const loaded = await loadMembersCached(services.db, ids, profile.asOfYear);
+  return [...loaded.values()]
+    .flatMap((found) => (found.ok ? [found.member] : []))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A stored-cadre team's `completable` against the default pool (read only when it has a vacancy). */
+async function storedCompletable(services: RequestServices, profile: ScoringProfile, team: Team) {
+  if (team.seats.every((seat) => seat.member)) return null;
+  return completableOf(team, profile, await defaultPool(services, profile, team));
+}
+
+/** A score with whether its team can be completed. */
+export type WithCompletable<T> = T & { completable: Completable | null };
+
 /** Scores one team given in the request: with explanations (`full`, the default) or compactly. */
 export async function scoreOne(
   services: RequestServices,
   request: TeamRequest,
   detail: Detail = "full",
-): Promise<TeamScore | TeamScoreSummary | TeamScoreBrief> {
+): Promise<WithCompletable<TeamScore | TeamScoreSummary | TeamScoreBrief>> {
   const profile = await currentProfile(services);
-  const [team] = await resolveTeams(services, [request], profile, oneTeamField);
-  if (detail === "full") return scoreTeam(team as Team, profile);
-  return scoreTeamsSummary([team as Team], profile, detail)[0] as TeamScoreSummary | TeamScoreBrief;
+  const [resolved] = await resolveTeams(services, [request], profile, oneTeamField);
+  const team = resolved as Team;
+  const result =
+    detail === "full"
+      ? scoreTeam(team, profile)
+      : (scoreTeamsSummary([team], profile, detail)[0] as TeamScoreSummary | TeamScoreBrief);
+  const storedOnly = request.seats.every((seat) => !seat.member);
+  const completable = storedOnly
+    ? await storedCompletable(services, profile, team)
+    : completableOf(team, profile);
+  return { ...result, completable };
 }
 
 /** Scores many teams with one profile version; `summary` and `scores` leave out the explanations. */
@@ -195,7 +254,13 @@ export async function scoreMany(
           detail,
           storedOnly ? layoutTables(services.db, profile) : undefined,
         );
-  return { profileVersion: profile.version, results };
+  return {
+    profileVersion: profile.version,
+    results: results.map((result, t) => ({
+      ...result,
+      completable: completableOf(teams[t] as Team, profile),
+    })),
+  };
 }
 
 /** Scores alternative teams of one county given as cadre ids per seat (the compact batch form). */
@@ -212,7 +277,7 @@ export async function scoreAlternatives(services: RequestServices, body: Alterna
 export async function scoreStoredTeam(
   services: RequestServices,
   teamId: string,
-): Promise<TeamScore & { teamId: string }> {
+): Promise<WithCompletable<TeamScore> & { teamId: string }> {
   const team = await getTeam(services, teamId);
   const profile = await currentProfile(services);
   const [resolved] = await resolveTeams(
@@ -221,5 +286,9 @@ export async function scoreStoredTeam(
     profile,
     oneTeamField,
   );
-  return { teamId, ...scoreTeam(resolved as Team, profile) };
+  return {
+    teamId,
+    ...scoreTeam(resolved as Team, profile),
+    completable: await storedCompletable(services, profile, resolved as Team),
+  };
 }

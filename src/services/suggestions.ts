@@ -1,7 +1,12 @@
 import { type DbOrTx, writeTransaction } from "../../db/client";
 import { diffsOfRequest } from "../../db/queries/rerank";
 import * as q from "../../db/queries/suggestions";
-import { seatViolations, teamViolations } from "../../scoring/rules";
+import {
+  repeatedLeadingPostMessage,
+  repeatedLeadingPosts,
+  seatViolations,
+  teamViolations,
+} from "../../scoring/rules";
 import { scoreTeamSummary, type TeamScoreSummary } from "../../scoring/score-team";
 import {
   compareSuggestions,
@@ -188,6 +193,11 @@ async function lockedSeats(
           errors.push({ field: field(i, "cadreId"), code: `locked_breaks_${v.rule}`, message: v.message.en });
     return { post: seat.post, locked: found.member };
   });
+  for (const r of repeatedLeadingPosts(
+    team.seats.map((s) => s.post),
+    profile,
+  ))
+    errors.push({ field: field(r.seat, "post"), code: "duplicate", message: repeatedLeadingPostMessage(r) });
   if (errors.length === 0) {
     // Kin among the holders cannot be cured by the vacancies either.
     const locked: Team = {

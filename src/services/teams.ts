@@ -4,11 +4,14 @@ import { existingPostCodes } from "../../db/queries/post-types";
 import { findRegion } from "../../db/queries/regions";
 import * as q from "../../db/queries/teams";
 import type { TEAM_KINDS } from "../../db/schema";
+import { repeatedLeadingPostMessage, repeatedLeadingPosts } from "../../scoring/rules";
+import type { ScoringProfile } from "../../scoring/types";
 import { preconditionFailed } from "../auth/etag";
 import type { RequestServices } from "../deps";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { ApiError, type FieldError, invalid, notFound } from "../lib/problem";
 import { mapConstraintErrors } from "../lib/sqlite-errors";
+import { currentProfile } from "./scoring-profiles";
 
 /** Most seats a team may have (a county team has about 14; scenarios may add a few). */
 export const MAX_SEATS = 40;
@@ -72,6 +75,25 @@ const toSeatValues = (s: SeatInput): q.SeatValues => ({
   cadreId: s.cadreId ?? null,
   locked: s.locked ?? false,
 });
+
+/**
+ * Refuses a team that lists a leading post (县委书记, 县长) twice (see `repeatedLeadingPosts`): such a
+ * team could not be scored or completed. `fieldOf` names the field of a seat, or null to report
+ * only seats that are not the one being changed.
+ */
+function checkLeadingPosts(
+  profile: ScoringProfile,
+  posts: readonly string[],
+  fieldOf: (seat: number, firstSeat: number) => string | null,
+) {
+  const repeated = repeatedLeadingPosts(posts, profile);
+  const errors: FieldError[] = repeated.flatMap((r) => {
+    const field = fieldOf(r.seat, r.firstSeat);
+    return field === null ? [] : [{ field, code: "duplicate", message: repeatedLeadingPostMessage(r) }];
+  });
+  if (errors.length)
+    throw new ApiError("validation_failed", `${errors[0]?.field}: ${errors[0]?.message}`, { errors });
+}
 
 /** Checks posts and cadres of seats exist and that no cadre sits twice; reports every problem. */
 async function checkSeats(
@@ -152,6 +174,8 @@ export async function listTeams(
 }
 
 export async function createTeam(services: RequestServices, input: TeamInput): Promise<Team> {
+  // Read before the write transaction (the profile comes from its own cached reads).
+  const profile = await currentProfile(services);
   const id = input.id ?? services.newId();
   const now = services.clock.now().toISOString();
   await mapConstraintErrors(
@@ -163,6 +187,11 @@ export async function createTeam(services: RequestServices, input: TeamInput): P
         await checkSeats(
           tx,
           input.seats.map((seat, i) => ({ seat, field: `seats.${i}` })),
+        );
+        checkLeadingPosts(
+          profile,
+          input.seats.map((seat) => seat.post),
+          (seat) => `seats.${seat}.post`,
         );
         await q.insertTeam(
           tx,
@@ -188,6 +217,8 @@ export async function updateTeam(
   patch: Partial<Omit<TeamInput, "id">>,
   expectedVersion?: number,
 ): Promise<Team> {
+  // Read before the write transaction (the profile comes from its own cached reads).
+  const profile = await currentProfile(services);
   await writeTransaction(services.db, async (tx) => {
     const row = await q.findTeamRow(tx, id);
     if (!row) throw notFound("team", id);
@@ -198,6 +229,11 @@ export async function updateTeam(
       await checkSeats(
         tx,
         patch.seats.map((seat, i) => ({ seat, field: `seats.${i}` })),
+      );
+      checkLeadingPosts(
+        profile,
+        patch.seats.map((seat) => seat.post),
+        (seat) => `seats.${seat}.post`,
       );
       await q.replaceSeats(tx, id, patch.seats.map(toSeatValues));
     }
@@ -229,6 +265,8 @@ export async function getSeat(services: RequestServices, teamId: string, positio
 }
 
 export async function addSeat(services: RequestServices, teamId: string, seat: SeatInput): Promise<Seat> {
+  // Read before the write transaction (the profile comes from its own cached reads).
+  const profile = await currentProfile(services);
   const position = await writeTransaction(services.db, async (tx) => {
     const team = (await q.withSeats(tx, [await requireTeam(tx, teamId)]))[0] as q.TeamRecord;
     if (team.seats.length >= MAX_SEATS)
@@ -238,6 +276,10 @@ export async function addSeat(services: RequestServices, teamId: string, seat: S
       );
     const occupied = team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []));
     await checkSeats(tx, [{ seat, field: "" }], occupied);
+    const last = team.seats.length;
+    checkLeadingPosts(profile, [...team.seats.map((s) => s.postCode), seat.post], (s) =>
+      s === last ? "post" : null,
+    );
     const next = await q.nextSeatPosition(tx, teamId);
     if (next > MAX_POSITION)
       throw new ApiError(
@@ -257,6 +299,8 @@ export async function updateSeat(
   position: number,
   patch: Partial<SeatInput>,
 ): Promise<Seat> {
+  // Read before the write transaction (the profile comes from its own cached reads).
+  const profile = await currentProfile(services);
   await writeTransaction(services.db, async (tx) => {
     const team = (await q.withSeats(tx, [await requireTeam(tx, teamId)]))[0] as q.TeamRecord;
     const current = team.seats.find((s) => s.position === position);
@@ -268,6 +312,12 @@ export async function updateSeat(
     };
     const occupied = team.seats.flatMap((s) => (s.cadreId && s.position !== position ? [s.cadreId] : []));
     await checkSeats(tx, [{ seat: merged, field: "" }], occupied);
+    const at = team.seats.indexOf(current);
+    checkLeadingPosts(
+      profile,
+      team.seats.map((s, i) => (i === at ? merged.post : s.postCode)),
+      (s, first) => (s === at || first === at ? "post" : null),
+    );
     await q.updateSeat(tx, teamId, position, toSeatValues(merged));
     await q.touchTeam(tx, teamId, { updatedAt: services.clock.now().toISOString() });
   });

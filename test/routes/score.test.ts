@@ -566,6 +566,7 @@ describe("POST /v1/score: many teams", () => {
       const full = summary.results[i] as TeamScore;
       const brief = scores.results[i] as TeamScore;
       expect(Object.keys(brief).sort()).toEqual([
+        "completable",
         "components",
         "feasible",
         "profileVersion",

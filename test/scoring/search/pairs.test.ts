@@ -19,7 +19,9 @@ const nineFromThousand = (seed: number): SuggestProblem => ({
 describe("the search against the proven optimum (9 vacancies × 1,000 candidates, top-10)", () => {
   // Before the two-seat descent, #1 missed the proven optimum on these seeds at 60,000 iterations
   // (seed of the search = seed of the instance; gaps 0.0004–0.009).
-  it.each([4, 11, 14, 29])("#1 is the proven optimum at 60,000 iterations (seed %i)", (seed) => {
+  // With the monotone person–post fit (issue 14) seed 4 is no longer solved at this budget: see
+  // the next test.
+  it.each([11, 14, 29])("#1 is the proven optimum at 60,000 iterations (seed %i)", (seed) => {
     const space = prepareSearch(nineFromThousand(seed));
     const exact = suggestIn(space, { top: 1, budget: { iterations: 5_000_000 } });
     expect(exact.status).toBe("optimal");
@@ -27,6 +29,17 @@ describe("the search against the proven optimum (9 vacancies × 1,000 candidates
     expect(found.status).toBe("budget");
     expect(found.suggestions[0]?.memberIds).toEqual(exact.suggestions[0]?.memberIds);
     expect(found.suggestions[0]?.score).toBe(exact.suggestions[0]?.score);
+  });
+
+  it("#1 is within 0.0025 of the proven optimum at 60,000 iterations (seed 4, a harder landscape since the monotone fit)", () => {
+    // Measured when the fit changed: a gap of 0.0021 at 60,000 iterations (0.0012 at 120,000).
+    const space = prepareSearch(nineFromThousand(4));
+    const exact = suggestIn(space, { top: 1, budget: { iterations: 5_000_000 } });
+    expect(exact.status).toBe("optimal");
+    const found = suggestIn(space, { top: 10, seed: 4, budget: { iterations: 60_000 } });
+    const best = exact.suggestions[0]?.score as number;
+    expect(found.suggestions[0]?.score).toBeLessThanOrEqual(best);
+    expect(found.suggestions[0]?.score).toBeGreaterThan(best - 0.0025);
   });
 });
 
