@@ -25,6 +25,7 @@ import { loadMembersCached, type MemberLookup } from "./members";
 import { type PoolFinder, type PoolInput, poolIds } from "./pool";
 import type { RankingDiff } from "./rerank-diff";
 import { currentProfile } from "./scoring-profiles";
+import { latestChangeSeq, markFresh, type StaleMarker, staleMarker, suggestionReads } from "./staleness";
 import { getTeam } from "./teams";
 
 /** A suggestion request as the API takes it (see the route's schema). */
@@ -110,6 +111,8 @@ export interface SuggestionResult {
   /** Per suggestion, how often it stays in the top-M when every sten is re-measured (±1 sten, seeded). */
   robustness: { rank: number; stayShare: number; firstShare: number; meanRank: number }[] | null;
   createdAt: string;
+  /** Set when shown: what has changed since this ranking was computed (null: current). Never stored. */
+  stale?: StaleMarker | null;
 }
 
 const fail = (errors: FieldError[]): never => {
@@ -377,8 +380,16 @@ function storedRequest(input: SuggestionInput): Record<string, unknown> {
   return request as Record<string, unknown>;
 }
 
-/** Stores a request with its first ranking (version 1); inside the caller's transaction. */
-async function insertFirst(tx: DbOrTx, result: SuggestionResult, input: SuggestionInput): Promise<void> {
+/**
+ * Stores a request with its first ranking (version 1), current as of change `basis` (read before
+ * the data); inside the caller's transaction.
+ */
+async function insertFirst(
+  tx: DbOrTx,
+  result: SuggestionResult,
+  input: SuggestionInput,
+  basis: number,
+): Promise<void> {
   await q.insertRequestWithResult(
     tx,
     { id: result.id, teamId: result.teamId, request: storedRequest(input), createdAt: result.createdAt },
@@ -391,6 +402,7 @@ async function insertFirst(tx: DbOrTx, result: SuggestionResult, input: Suggesti
       createdAt: result.createdAt,
     },
   );
+  await markFresh(tx, [{ kind: "suggestion", id: result.id }], basis, result.createdAt);
 }
 
 /** Runs a suggestion request and stores it with its first ranking (version 1). */
@@ -398,13 +410,14 @@ export async function createSuggestions(
   services: RequestServices,
   input: SuggestionInput,
 ): Promise<SuggestionResult> {
+  const basis = await latestChangeSeq(services.db);
   const profile = await currentProfile(services);
   const prepared = await prepareSuggestions(services, input, profile);
   const solved = solveSuggestions(prepared);
   const now = services.clock.now().toISOString();
   const result: SuggestionResult = { id: services.newId(), version: 1, ...solved, createdAt: now };
-  await writeTransaction(services.db, (tx) => insertFirst(tx, result, input));
-  return result;
+  await writeTransaction(services.db, (tx) => insertFirst(tx, result, input, basis));
+  return { ...result, stale: null };
 }
 
 /**
@@ -446,6 +459,7 @@ export const suggestionJob: JobHandler = async (payload, ctx) => {
   const input = payload as SuggestionInput;
   const services: RequestServices = { db: ctx.db, clock: ctx.clock, newId: ctx.newId };
   await ctx.progress(0, PROGRESS_TOTAL);
+  const basis = await latestChangeSeq(ctx.db);
   const profile = await currentProfile(services);
   const prepared = await prepareSuggestions(services, input, profile);
   const steps = solveSuggestionsSteps(prepared);
@@ -464,7 +478,7 @@ export const suggestionJob: JobHandler = async (payload, ctx) => {
   };
   return {
     result: { id: result.id, status: result.status, suggestions: result.suggestions.length },
-    apply: (tx) => insertFirst(tx, result, input),
+    apply: (tx) => insertFirst(tx, result, input, basis),
   };
 };
 
@@ -477,7 +491,15 @@ export async function getSuggestions(
   id: string,
 ): Promise<SuggestionResult | SuggestionPending> {
   const [latest] = await q.resultVersions(services.db, id);
-  if (latest) return latest.results as SuggestionResult;
+  const request = latest ? await q.findRequest(services.db, id) : undefined;
+  if (latest && request) {
+    const team = request.teamId ? await getTeam(services, request.teamId).catch(() => null) : null;
+    const holders = new Map<string, string[]>(
+      team ? [[team.id, team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []))]] : [],
+    );
+    const stale = await staleMarker(services.db, suggestionReads({ request, result: latest }, holders));
+    return { ...(latest.results as SuggestionResult), stale };
+  }
   const job = await getJob(services.db, id).catch(() => null);
   if (job?.kind !== "suggestion" || job.status === "succeeded") throw notFound("suggestion request", id);
   return {
