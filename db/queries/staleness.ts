@@ -90,16 +90,27 @@ export async function upsertFreshness(
       });
 }
 
-/** Keeps a result's basis but records why its re-rank failed. */
+/**
+ * Keeps a result's basis but records why its re-rank failed, timed by the database's clock like the
+ * changes (a marker's `since` compares the two).
+ */
 export async function recordFailures(
   db: DbOrTx,
-  rows: { kind: SavedResultKind; id: string; failure: NonNullable<FreshnessRow["failure"]> }[],
+  rows: { kind: SavedResultKind; id: string; failure: Omit<NonNullable<FreshnessRow["failure"]>, "at"> }[],
   now: string,
 ): Promise<void> {
   for (const part of chunks(rows, 100))
     await db
       .insert(resultFreshness)
-      .values(part.map((r) => ({ ...r, basisSeq: 0, updatedAt: now })))
+      .values(
+        part.map((r) => ({
+          kind: r.kind,
+          id: r.id,
+          failure: sql`json_object('code', ${r.failure.code}, 'message', ${r.failure.message}, 'jobId', ${r.failure.jobId}, 'at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+          basisSeq: 0,
+          updatedAt: now,
+        })),
+      )
       .onConflictDoUpdate({
         target: [resultFreshness.kind, resultFreshness.id],
         set: { failure: sql`excluded.failure`, updatedAt: sql`excluded.updated_at` },

@@ -86,7 +86,7 @@ export async function writeFreshness(
     writes.failed.map(({ kind, id, code, message }) => ({
       kind,
       id,
-      failure: { code, message, jobId, at: now },
+      failure: { code, message, jobId },
     })),
     now,
   );

@@ -111,9 +111,10 @@ export interface SuggestionResult {
   /** Per suggestion, how often it stays in the top-M when every sten is re-measured (±1 sten, seeded). */
   robustness: { rank: number; stayShare: number; firstShare: number; meanRank: number }[] | null;
   createdAt: string;
-  /** Set when shown: what has changed since this ranking was computed (null: current). Never stored. */
-  stale?: StaleMarker | null;
 }
+
+/** A stored ranking as shown: with what has changed since it was computed (`stale`, null: current). */
+export type SuggestionResultView = SuggestionResult & { stale: StaleMarker | null };
 
 const fail = (errors: FieldError[]): never => {
   const first = errors[0] as FieldError;
@@ -409,7 +410,7 @@ async function insertFirst(
 export async function createSuggestions(
   services: RequestServices,
   input: SuggestionInput,
-): Promise<SuggestionResult> {
+): Promise<SuggestionResultView> {
   const basis = await latestChangeSeq(services.db);
   const profile = await currentProfile(services);
   const prepared = await prepareSuggestions(services, input, profile);
@@ -442,7 +443,7 @@ export async function queueSuggestions(
 export async function postSuggestions(
   services: RequestServices,
   input: SuggestionInput,
-): Promise<{ queued: true; accepted: SuggestionAccepted } | { queued: false; result: SuggestionResult }> {
+): Promise<{ queued: true; accepted: SuggestionAccepted } | { queued: false; result: SuggestionResultView }> {
   return runsAsJob(input)
     ? { queued: true, accepted: await queueSuggestions(services, input) }
     : { queued: false, result: await createSuggestions(services, input) };
@@ -489,7 +490,7 @@ export const suggestionJob: JobHandler = async (payload, ctx) => {
 export async function getSuggestions(
   services: RequestServices,
   id: string,
-): Promise<SuggestionResult | SuggestionPending> {
+): Promise<SuggestionResultView | SuggestionPending> {
   const [latest] = await q.resultVersions(services.db, id);
   const request = latest ? await q.findRequest(services.db, id) : undefined;
   if (latest && request) {

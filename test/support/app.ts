@@ -65,6 +65,8 @@ export async function testApp(options: TestAppOptions = {}) {
   return {
     app,
     db: database.db,
+    /** The database's URL (a command-line tool in a child process can open the same file). */
+    url: database.url,
     close: database.close,
     /** Each role's token and its id. */
     tokens,

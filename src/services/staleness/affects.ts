@@ -84,8 +84,9 @@ const SeatSchema = z.object({ position: z.number(), post: z.string(), cadreId: z
 const DetailSchema = z
   .object({
     fields: z.array(z.string()).optional(),
-    before: z.union([FactsSchema, SeatSchema.partial(), z.record(z.string(), z.unknown())]).optional(),
-    after: z.union([FactsSchema, SeatSchema.partial(), z.record(z.string(), z.unknown())]).optional(),
+    // Pool facts (cadres) or a seat (seats): parsed where used, by the change's kind.
+    before: z.record(z.string(), z.unknown()).optional(),
+    after: z.record(z.string(), z.unknown()).optional(),
     relation: z.string().nullable().optional(),
     previousTeamId: z.string().nullable().optional(),
     previousCadreId: z.string().nullable().optional(),
