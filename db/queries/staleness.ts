@@ -226,3 +226,15 @@ export async function namesOf(db: DbOrTx, cadreIds: readonly string[], teamIds: 
       });
   return { cadreNames, teamNames };
 }
+
+/** The queued re-rank job of scope "changes" (queued by the change log's trigger), if one waits. */
+export async function waitingChangeRerank(db: DbOrTx): Promise<string | null> {
+  const [row] = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(eq(jobs.status, "queued"), eq(jobs.kind, "rerank"), sql`${jobs.payload} = '{"scope":"changes"}'`),
+    )
+    .limit(1);
+  return row?.id ?? null;
+}

@@ -7,6 +7,8 @@
 import type { DbOrTx } from "../../db/client";
 import type * as rq from "../../db/queries/rerank";
 import * as q from "../../db/queries/staleness";
+import type { RequestServices } from "../deps";
+import { notifyJob } from "../jobs/enqueue";
 import type { JobContext } from "../jobs/types";
 import { ApiError } from "../lib/problem";
 import { exchangePlanJob } from "./exchange-plans";
@@ -92,4 +94,17 @@ export async function writeFreshness(
   );
   // The log is kept a day past the oldest basis: a result being computed now may have read before it.
   await q.pruneChanges(tx, basis, new Date(Date.parse(now) - 86_400_000).toISOString());
+}
+
+/**
+ * Tells the runtime's job runner about the change log's waiting re-rank job, if any (the trigger
+ * that queued it could not). Never fails the request: runners also poll (Node) or sweep (cron).
+ */
+export async function announceChangeRerank(services: RequestServices): Promise<void> {
+  if (!services.jobs) return;
+  try {
+    await notifyJob(services, await q.waitingChangeRerank(services.db));
+  } catch {
+    // The job stays queued; the next poll or sweep runs it.
+  }
 }

@@ -344,3 +344,23 @@ describe("the re-rank the write queued", () => {
     expect((await markers()).A).toBeNull();
   });
 });
+
+describe("announcing the queued re-rank", () => {
+  it("tells the job runner after a write, since the trigger that queued the job could not", async () => {
+    const told: string[] = [];
+    const own = await testApp({ jobs: { notify: (id) => void told.push(id) } });
+    try {
+      await loadDemoCity(own.db, fixedClock.now());
+      const waiting = await own.db.all<{ id: string }>(
+        sql`select id from jobs where status = 'queued' and kind = 'rerank'`,
+      );
+      expect(waiting).toHaveLength(1);
+      expect((await own.get("/v1/cadres/C0001")).status).toBe(200);
+      expect(told).toEqual([]);
+      expect((await own.patch("/v1/cadres/C0001", { yearsInPost: 1.5 })).status).toBe(200);
+      expect(told).toEqual([waiting[0]?.id]);
+    } finally {
+      own.close();
+    }
+  });
+});
