@@ -253,6 +253,7 @@ export const suggestionRoutes = createRouter()
               }),
             ),
             nextCursor: z.null(),
+            stale: StaleSchema.openapi({ description: "The newest version's stale marker (null: current)." }),
           }),
           "The versions",
         ),
@@ -262,7 +263,7 @@ export const suggestionRoutes = createRouter()
     async (c) =>
       c.json(
         {
-          items: await suggestions.suggestionHistory(c.var.services, c.req.valid("param").id),
+          ...(await suggestions.suggestionHistory(c.var.services, c.req.valid("param").id)),
           nextCursor: null,
         },
         200,

@@ -492,15 +492,7 @@ export async function getSuggestions(
   id: string,
 ): Promise<SuggestionResultView | SuggestionPending> {
   const [latest] = await q.resultVersions(services.db, id);
-  const request = latest ? await q.findRequest(services.db, id) : undefined;
-  if (latest && request) {
-    const team = request.teamId ? await getTeam(services, request.teamId).catch(() => null) : null;
-    const holders = new Map<string, string[]>(
-      team ? [[team.id, team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []))]] : [],
-    );
-    const stale = await staleMarker(services.db, suggestionReads({ request, result: latest }, holders));
-    return { ...(latest.results as SuggestionResult), stale };
-  }
+  if (latest) return { ...(latest.results as SuggestionResult), stale: await staleOf(services, latest) };
   const job = await getJob(services.db, id).catch(() => null);
   if (job?.kind !== "suggestion" || job.status === "succeeded") throw notFound("suggestion request", id);
   return {
@@ -513,10 +505,30 @@ export async function getSuggestions(
   };
 }
 
-/** Every stored ranking of a request, newest first. */
+/** The stale marker of a request's newest ranking (null: current). */
+async function staleOf(
+  services: RequestServices,
+  latest: q.SuggestionResultRow,
+): Promise<StaleMarker | null> {
+  const request = await q.findRequest(services.db, latest.requestId);
+  if (!request) return null;
+  const team = request.teamId ? await getTeam(services, request.teamId).catch(() => null) : null;
+  const holders = new Map<string, string[]>(
+    team ? [[team.id, team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []))]] : [],
+  );
+  return staleMarker(services.db, suggestionReads({ request, result: latest }, holders));
+}
+
+/** Every stored ranking of a request, newest first; `stale` is the newest one's marker. */
 export async function suggestionHistory(services: RequestServices, id: string) {
   const versions = await q.resultVersions(services.db, id);
   if (versions.length === 0) throw notFound("suggestion request", id);
+  const stale = await staleOf(services, versions[0] as q.SuggestionResultRow);
+  return { items: await historyOf(services, id, versions), stale };
+}
+
+/** The versions as the history shows them, with what each re-rank recorded. */
+async function historyOf(services: RequestServices, id: string, versions: q.SuggestionResultRow[]) {
   // What a re-rank job recorded about each version it stored (rank moves, entrants, leavers, why).
   const diffs = new Map((await diffsOfRequest(services.db, id)).map((d) => [d.version, d]));
   return versions.map((v) => {

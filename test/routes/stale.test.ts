@@ -170,6 +170,9 @@ describe("stale markers after each write", () => {
     expect(reason.message.zh).toContain("直系血亲");
     expect(reason.message.en).toContain(names.holder);
     expect(m.A?.since).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // The history says it of its newest version too.
+    const history = await json<{ stale: Marker | null }>(`/v1/suggestions/${ref.A}/history`);
+    expect(codes(history.stale)).toContain("kin_added");
 
     // The write queued the re-rank: it stores a version without the kin pair, and the marker clears.
     await runJobs();
