@@ -605,3 +605,73 @@ export const placementOutcomes = sqliteTable(
     check("placement_outcomes_year_ck", sql`year between 1950 and 2200`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Stale markers (issue 14): every write to what scoring reads is logged by triggers (migration
+// 0009) in the write's own transaction; a saved result is stale while a logged change after its
+// basis affects it (src/services/staleness/).
+
+/** What a change-log row is about: the table written, named by what it holds. */
+export const CHANGE_KINDS = [
+  "assessment",
+  "cadre",
+  "kin",
+  "skill",
+  "preference",
+  "seat",
+  "team",
+  "profile",
+] as const;
+export const CHANGE_OPS = ["insert", "update", "delete"] as const;
+
+/**
+ * The change log (outbox): one row per written row of a table scoring reads, written ONLY by the
+ * triggers of migration 0009, so no path into the database — a route, an import, a placement, a
+ * command-line tool, a future bug — can write without leaving its row. `seq` orders the changes; a
+ * saved result records the `seq` it read at (`result_freshness.basis_seq`).
+ */
+export const dataChanges = sqliteTable(
+  "data_changes",
+  {
+    seq: integer().primaryKey({ autoIncrement: true }),
+    /** The database's clock (triggers cannot see the app's). */
+    at: text().notNull(),
+    kind: text({ enum: CHANGE_KINDS }).notNull(),
+    op: text({ enum: CHANGE_OPS }).notNull(),
+    /** The cadre the row is about (a seat's holder before or after; the first of a kin pair). */
+    cadreId: text("cadre_id"),
+    /** The kin pair's other cadre, the skill, the assessment id or the profile version. */
+    otherId: text("other_id"),
+    teamId: text("team_id"),
+    /** Which fields changed, and the values a candidate pool filters on before and after. */
+    detail: text({ mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  () => [
+    check("data_changes_kind_ck", inList("kind", CHANGE_KINDS)),
+    check("data_changes_op_ck", inList("op", CHANGE_OPS)),
+  ],
+);
+
+/** The saved results that can go stale: a suggestion request, an exchange plan (its job), a team's stored score. */
+export const SAVED_RESULT_KINDS = ["suggestion", "exchange-plan", "team-score"] as const;
+
+/**
+ * How far each saved result is known to be current: it read the data as of change `basisSeq`; the
+ * re-rank job advances it, and records its last failure to re-rank (kept until one succeeds). A
+ * result without a row read the data as of change 0.
+ */
+export const resultFreshness = sqliteTable(
+  "result_freshness",
+  {
+    kind: text({ enum: SAVED_RESULT_KINDS }).notNull(),
+    id: text().notNull(),
+    basisSeq: integer("basis_seq").notNull(),
+    /** The last re-rank that failed for it: `{ code, message, jobId, at }`; null once one succeeds. */
+    failure: text({ mode: "json" }).$type<{ code: string; message: string; jobId: string; at: string }>(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.id] }),
+    check("result_freshness_kind_ck", inList("kind", SAVED_RESULT_KINDS)),
+  ],
+);

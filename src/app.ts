@@ -33,6 +33,7 @@ import { suggestionRoutes } from "./routes/suggestions";
 import { teamRoutes } from "./routes/teams";
 import { tokenRoutes } from "./routes/tokens";
 import { immediateAudit } from "./services/audit";
+import { announceChangeRerank } from "./services/rerank-stale";
 
 export const API_VERSION = "0.1.0";
 
@@ -113,13 +114,18 @@ export function createApp(deps: AppDeps) {
   // One layer for what every request needs — its services; on the API, the deadline and body limit;
   // then the guard — rather than one per concern: each layer of Hono's chain costs a dispatch.
   app.use("*", (c, next) => {
-    c.set("services", servicesFor(c));
+    const services = servicesFor(c);
+    c.set("services", services);
     c.set("config", config);
     c.set("credentials", credentials);
     const inner = authorise ? () => authorise(c, next) as Promise<void> : next;
     const path = c.req.path;
     if (path !== "/v1" && !path.startsWith("/v1/")) return inner();
-    return deadline.run(() => bodyLimit(c, inner) as Promise<void>);
+    const answered = deadline.run(() => bodyLimit(c, inner) as Promise<void>);
+    // A write may have queued the change log's re-rank job (a trigger: nobody announced it); tell
+    // the runner now rather than at its next poll or cron sweep.
+    if (!services.jobs || c.req.method === "GET" || c.req.method === "HEAD") return answered;
+    return answered.then(() => (c.res.status < 400 ? announceChangeRerank(services) : undefined));
   });
 
   app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));

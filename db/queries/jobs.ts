@@ -15,9 +15,17 @@ export async function findJob(db: DbOrTx, id: string): Promise<JobRow | undefine
 }
 
 /**
+ * The change log's catch-up re-rank (queued by a trigger after any write; see
+ * src/services/staleness/) goes after the jobs someone waits for — an import's own re-rank, a
+ * suggestion or plan being computed — which also leave less for it to do.
+ */
+const DRAIN_LAST = sql`case when ${jobs.kind} = 'rerank' and ${jobs.payload} = '{"scope":"changes"}' then 1 else 0 end`;
+
+/**
  * Claims one job for `runner` in ONE statement, so two runners (threads, processes, isolates) can
  * never both claim it: a queued job, or a running one whose lease has passed (its runner died).
- * With `id`, only that job. Oldest first. Returns the claimed row, or undefined.
+ * With `id`, only that job. Oldest first (the change log's catch-up re-rank last). Returns the
+ * claimed row, or undefined.
  */
 export async function claimJob(
   db: DbOrTx,
@@ -26,7 +34,7 @@ export async function claimJob(
   const claimable = sql`(${jobs.status} = 'queued' or (${jobs.status} = 'running' and ${jobs.leaseUntil} < ${claim.now}))`;
   const pick =
     claim.id === undefined
-      ? sql`(select ${jobs.id} from ${jobs} where ${claimable} order by ${jobs.createdAt}, ${jobs.id} limit 1)`
+      ? sql`(select ${jobs.id} from ${jobs} where ${claimable} order by ${DRAIN_LAST}, ${jobs.createdAt}, ${jobs.id} limit 1)`
       : sql`${claim.id}`;
   const rows = await db
     .update(jobs)

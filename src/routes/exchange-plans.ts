@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../lib/router";
 import { IdParams, IdSchema, jsonBody, jsonContent, problemResponses } from "../lib/schemas";
 import * as plans from "../services/exchange-plans";
+import { StaleSchema } from "./stale.schema";
 import { PoolSchema, SeedSchema } from "./suggestions";
 
 const tags = ["Exchange plans"];
@@ -101,6 +102,7 @@ const PlanView = z
       description: "Thousandths of the budget spent while the search runs (total 1000).",
     }),
     plan: PlanSchema.nullable(),
+    stale: StaleSchema,
     error: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),

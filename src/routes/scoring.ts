@@ -16,6 +16,7 @@ import {
   TeamScoreSchema,
   TeamScoreSummarySchema,
 } from "./scoring.schemas";
+import { StaleSchema } from "./stale.schema";
 
 const tags = ["Scoring"];
 
@@ -106,7 +107,26 @@ export const scoringRoutes = router.openapi(
     summary: "Score a stored team with its current members",
     request: { params: IdParams },
     responses: {
-      200: jsonContent(TeamScoreSchema.extend({ teamId: z.string() }), "The team's score"),
+      200: jsonContent(
+        TeamScoreSchema.extend({
+          teamId: z.string(),
+          stored: z
+            .object({
+              version: z.number().int(),
+              score: z.number(),
+              feasible: z.boolean(),
+              profileVersion: z.number().int().nullable(),
+              createdAt: z.string(),
+              stale: StaleSchema,
+            })
+            .nullable()
+            .openapi({
+              description:
+                "The team's newest stored score (written by re-rank jobs; null before the first), with its stale marker.",
+            }),
+        }),
+        "The team's score with its current members, and its newest stored score",
+      ),
       ...problemResponses(404, 422),
     },
   }),

@@ -3,6 +3,7 @@ import { RANKS } from "../../db/schema";
 import { createRouter } from "../lib/router";
 import { CodeSchema, IdParams, IdSchema, jsonBody, jsonContent, problemResponses } from "../lib/schemas";
 import * as suggestions from "../services/suggestions";
+import { StaleSchema } from "./stale.schema";
 
 /** Who may be suggested (or moved, in an exchange plan): filters plus include, minus exclude. */
 export const PoolSchema = z
@@ -144,6 +145,7 @@ const SuggestionResultSchema = z
       .nullable()
       .openapi({ description: "How often each suggestion stays in the top-M under ±1 sten re-measurement." }),
     createdAt: z.string(),
+    stale: StaleSchema,
   })
   .openapi("SuggestionResult");
 
@@ -251,6 +253,7 @@ export const suggestionRoutes = createRouter()
               }),
             ),
             nextCursor: z.null(),
+            stale: StaleSchema.openapi({ description: "The newest version's stale marker (null: current)." }),
           }),
           "The versions",
         ),
@@ -260,7 +263,7 @@ export const suggestionRoutes = createRouter()
     async (c) =>
       c.json(
         {
-          items: await suggestions.suggestionHistory(c.var.services, c.req.valid("param").id),
+          ...(await suggestions.suggestionHistory(c.var.services, c.req.valid("param").id)),
           nextCursor: null,
         },
         200,

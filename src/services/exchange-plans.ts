@@ -6,6 +6,7 @@
  */
 import { inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
+import { holdersOf, savedPlans } from "../../db/queries/staleness";
 import * as q from "../../db/queries/suggestions";
 import { cadrePreferences } from "../../db/schema";
 import { repeatedLeadingPostMessage, repeatedLeadingPosts, seatViolations } from "../../scoring/rules";
@@ -21,6 +22,7 @@ import { ApiError, type FieldError, notFound } from "../lib/problem";
 import { loadMembers } from "./members";
 import { type PoolInput, poolIds } from "./pool";
 import { currentProfile } from "./scoring-profiles";
+import { latestChangeSeq, markFresh, planReads, staleMarker } from "./staleness";
 import { getTeam } from "./teams";
 
 /** An exchange-plan request as the API takes it (see the route's schema). */
@@ -227,6 +229,7 @@ export const exchangePlanJob: JobHandler = async (payload, ctx) => {
   const input = payload as ExchangePlanInput;
   const services: RequestServices = { db: ctx.db, clock: ctx.clock, newId: ctx.newId };
   await ctx.progress(0, PROGRESS_TOTAL);
+  const basis = await latestChangeSeq(ctx.db);
   const { problem, profile } = await loadProblem(services, input);
   const steps = exchangeSteps(problem, {
     ...(input.objective ? { objective: input.objective } : {}),
@@ -260,19 +263,33 @@ export const exchangePlanJob: JobHandler = async (payload, ctx) => {
       },
     })),
   };
-  return { result: plan };
+  return {
+    result: plan,
+    apply: (tx) =>
+      markFresh(tx, [{ kind: "exchange-plan", id: ctx.jobId }], basis, ctx.clock.now().toISOString()),
+  };
 };
 
 /** A plan: its job's status and progress, and the plan once the job has succeeded. */
 export async function getExchangePlan(services: RequestServices, id: string) {
   const job = await getJob(services.db, id);
   if (job.kind !== "exchange-plan") throw notFound("exchange plan", id);
+  const plan = (job.result as ExchangePlan | undefined) ?? null;
+  // A plan not yet made (or failed) cannot be out of date.
+  const [saved] = plan ? await savedPlans(services.db, [id]) : [];
+  const stale = saved
+    ? await staleMarker(
+        services.db,
+        planReads(saved, await holdersOf(services.db, (saved.payload as ExchangePlanInput).teamIds ?? [])),
+      )
+    : null;
   return {
     id: job.id,
     jobId: job.id,
     status: job.status,
     progress: job.progress,
-    plan: (job.result as ExchangePlan | undefined) ?? null,
+    plan,
+    stale,
     ...(job.error ? { error: job.error } : {}),
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,

@@ -10,12 +10,19 @@
  * cadre holds a seat. Payload `all`: every request and team. Requests the change cannot affect keep
  * their version, and the result is what recomputing everything from scratch would give.
  *
+ * Payload `changes` (queued by the change log's trigger after any write; see `staleness/`): the
+ * saved requests, plans and team scores the logged changes affect, re-searched in full. Every
+ * result the job re-searches (or, for `changes`, finds unaffected) is recorded current as of the
+ * change the job started at, which clears its stale marker; one that fails keeps its marker, with
+ * the failure as a reason (`rerank-stale.ts`).
+ *
  * The job reads while it computes and writes everything in `apply`, in the runner's one transaction
  * with the job's success; if another job stored a version meanwhile, it is re-run on the new state.
  */
 import type { Db, Tx } from "../../db/client";
 import { stensOf } from "../../db/queries/assessments";
 import * as q from "../../db/queries/rerank";
+import * as sq from "../../db/queries/staleness";
 import { type PoolFilter, poolIds } from "../../db/queries/suggestions";
 import { scoreTeamSummary } from "../../scoring/score-team";
 import { prepareSearch } from "../../scoring/search/space";
@@ -37,6 +44,13 @@ import {
   stenChange,
   type TeamScoreDiff,
 } from "./rerank-diff";
+import {
+  affectedResults,
+  type FreshnessWrites,
+  type PlanWork,
+  rerunPlans,
+  writeFreshness,
+} from "./rerank-stale";
 import { currentProfile } from "./scoring-profiles";
 import {
   prepareSuggestions,
@@ -48,7 +62,8 @@ import {
 /** What a re-rank job is asked to do. */
 export type RerankPayload =
   | { scope: "cadres"; cadreIds: string[]; importId?: string | null }
-  | { scope: "all"; reason?: string | null };
+  | { scope: "all"; reason?: string | null }
+  | { scope: "changes" };
 
 /** Why a request was or was not re-searched. */
 export type RequestOutcome =
@@ -65,6 +80,8 @@ export interface RerankReport {
   profileVersion: number;
   requests: Record<RequestOutcome, number> & { total: number; researched: number };
   teams: { total: number; rescored: number; changed: number; notInvolved: number; errors: number };
+  /** Saved exchange plans: how many there are, re-run (scope `all`, or affected by `changes`), failed. */
+  plans: { total: number; rerun: number; errors: number };
   /** Per changed request: the new version and the diff's summary (the full diff: history or report). */
   changes: {
     requestId: string;
@@ -78,13 +95,14 @@ export interface RerankReport {
     score: number;
     summary: { zh: string; en: string } | null;
   }[];
-  errors: { requestId?: string; teamId?: string; code: string; message: string }[];
+  errors: { requestId?: string; teamId?: string; planId?: string; code: string; message: string }[];
   summary: { zh: string; en: string };
 }
 
 function parsePayload(payload: unknown): RerankPayload {
   const p = payload as Partial<{ scope: unknown; cadreIds: unknown; importId: unknown; reason: unknown }>;
   if (p?.scope === "all") return { scope: "all", reason: typeof p.reason === "string" ? p.reason : null };
+  if (p?.scope === "changes") return { scope: "changes" };
   if (p?.scope === "cadres" && Array.isArray(p.cadreIds) && p.cadreIds.every((c) => typeof c === "string"))
     return {
       scope: "cadres",
@@ -93,7 +111,7 @@ function parsePayload(payload: unknown): RerankPayload {
     };
   throw new ApiError(
     "validation_failed",
-    "a re-rank job's payload is { scope: 'all' } or { scope: 'cadres', cadreIds }",
+    "a re-rank job's payload is { scope: 'all' }, { scope: 'changes' } or { scope: 'cadres', cadreIds }",
   );
 }
 
@@ -232,6 +250,8 @@ interface TeamWork {
 /** The re-rank job's handler (kind `rerank`). */
 export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promise<JobOutcome> => {
   const task = parsePayload(payload);
+  // Read before anything else: every result this job computes has read at least this far.
+  const basis = await sq.latestChangeSeq(ctx.db);
   const services: RequestServices = { db: ctx.db, clock: ctx.clock, newId: ctx.newId };
   const profile = await currentProfile(services);
   const now = ctx.clock.now().toISOString();
@@ -243,6 +263,9 @@ export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promi
 
   const requests = await q.requestsWithLatest(ctx.db);
   const teams = await q.teamsWithLatestScore(ctx.db);
+  const plans = task.scope === "cadres" ? [] : await sq.savedPlans(ctx.db);
+  const affected =
+    task.scope === "changes" ? await affectedResults(ctx.db, basis, requests, teams, plans) : null;
   const total = requests.length + teams.length;
   let done = 0;
   await ctx.progress(0, total);
@@ -260,17 +283,25 @@ export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promi
 
   const work: RequestWork[] = [];
   for (const row of requests) {
-    work.push(await rerankRequest(services, row, profile, load, findPool, changed, stens, now));
+    work.push(
+      affected && !affected.requests.has(row.request.id)
+        ? { requestId: row.request.id, fromVersion: row.result.version, outcome: "not_involved" }
+        : await rerankRequest(services, row, profile, load, findPool, changed, stens, now),
+    );
     await step();
   }
 
   const teamWork: TeamWork[] = [];
   const teamErrors: RerankReport["errors"] = [];
+  const rescored: string[] = [];
   let teamsNotInvolved = 0;
   let teamsRescored = 0;
   for (const { team, seats, latest } of teams) {
     const holders = seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []));
-    if (holders.length === 0 || (changed && !holders.some((id) => changed.has(id)))) {
+    const skip = affected
+      ? !affected.teams.has(team.id)
+      : holders.length === 0 || (changed && !holders.some((id) => changed.has(id)));
+    if (skip) {
       teamsNotInvolved++;
       await step();
       continue;
@@ -288,6 +319,7 @@ export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promi
       continue;
     }
     teamsRescored++;
+    rescored.push(team.id);
     const memberOf = (id: string | null) => {
       const f = id ? found.get(id) : undefined;
       return f?.ok ? f.member : null;
@@ -334,6 +366,12 @@ export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promi
     await step();
   }
 
+  const planWork: PlanWork[] = await rerunPlans(
+    ctx,
+    affected ? plans.filter((p) => affected.plans.has(p.id)) : plans,
+  );
+  const freshness = freshnessOf(task.scope, work, rescored, teamErrors, planWork, affected, teams, plans);
+
   const count = (o: RequestOutcome) => work.filter((w) => w.outcome === o).length;
   const changedRequests = work.filter((w) => w.outcome === "changed");
   const report: RerankReport = {
@@ -357,6 +395,11 @@ export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promi
       notInvolved: teamsNotInvolved,
       errors: teamErrors.length,
     },
+    plans: {
+      total: plans.length,
+      rerun: planWork.filter((p) => p.ok).length,
+      errors: planWork.filter((p) => !p.ok).length,
+    },
     changes: changedRequests.map((w) => ({
       requestId: w.requestId,
       fromVersion: w.fromVersion,
@@ -372,6 +415,7 @@ export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promi
     errors: [
       ...work.flatMap((w) => (w.error ? [{ requestId: w.requestId, ...w.error }] : [])),
       ...teamErrors,
+      ...planWork.flatMap((p) => (p.ok ? [] : [{ planId: p.planId, code: p.code, message: p.message }])),
     ],
     summary: summaryText(
       requests.length,
@@ -437,9 +481,55 @@ export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promi
           createdAt: now,
         })),
       );
+      for (const p of planWork) if (p.ok) await sq.replacePlan(tx, p.planId, p.plan, now);
+      await writeFreshness(tx, freshness, basis, ctx.jobId, now);
     },
   };
 };
+
+/**
+ * Which results the job leaves current (re-searched, re-scored or re-run; under `changes` also the
+ * unaffected) and which failed.
+ */
+function freshnessOf(
+  scope: RerankPayload["scope"],
+  work: readonly RequestWork[],
+  rescored: readonly string[],
+  teamErrors: RerankReport["errors"],
+  planWork: readonly PlanWork[],
+  affected: Awaited<ReturnType<typeof affectedResults>> | null,
+  teams: Awaited<ReturnType<typeof q.teamsWithLatestScore>>,
+  plans: readonly { id: string }[],
+): FreshnessWrites {
+  const researched = new Set<RequestOutcome>(["changed", "unchanged"]);
+  if (scope === "changes") researched.add("not_involved");
+  const fresh: FreshnessWrites["fresh"] = [
+    ...work
+      .filter((w) => researched.has(w.outcome))
+      .map((w) => ({ kind: "suggestion" as const, id: w.requestId })),
+    ...rescored.map((id) => ({ kind: "team-score" as const, id })),
+    ...planWork.filter((p) => p.ok).map((p) => ({ kind: "exchange-plan" as const, id: p.planId })),
+  ];
+  if (affected) {
+    for (const { team, latest } of teams)
+      if (latest && !affected.teams.has(team.id)) fresh.push({ kind: "team-score", id: team.id });
+    for (const p of plans) if (!affected.plans.has(p.id)) fresh.push({ kind: "exchange-plan", id: p.id });
+  }
+  const failed: FreshnessWrites["failed"] = [
+    ...work.flatMap((w) =>
+      w.error
+        ? [{ kind: "suggestion" as const, id: w.requestId, code: w.error.code, message: w.error.message }]
+        : [],
+    ),
+    ...teamErrors.flatMap((e) =>
+      e.teamId ? [{ kind: "team-score" as const, id: e.teamId, code: e.code, message: e.message }] : [],
+    ),
+    ...planWork.flatMap((p) =>
+      p.ok ? [] : [{ kind: "exchange-plan" as const, id: p.planId, code: p.code, message: p.message }],
+    ),
+  ];
+  return { fresh, failed };
+}
 
 function summaryText(
   requests: number,

@@ -1,5 +1,6 @@
 import { cacheScope, type Db } from "../../db/client";
 import { existingRegionCodes } from "../../db/queries/regions";
+import { teamScoreHistory } from "../../db/queries/rerank";
 import { poolIds as findPoolIds } from "../../db/queries/suggestions";
 import { LayoutTables } from "../../scoring/layout-tables";
 import { repeatedLeadingPostMessage, repeatedLeadingPosts } from "../../scoring/rules";
@@ -18,6 +19,7 @@ import type { AlternativesBody } from "../lib/score-body";
 import { cachedMembersVersion, loadMembersCached } from "./members";
 import { poolIds } from "./pool";
 import { currentProfile } from "./scoring-profiles";
+import { type StaleMarker, staleMarker, teamScoreReads } from "./staleness";
 import { getTeam } from "./teams";
 
 /** An inline member of `POST /v1/score`: stens and whichever facts the caller has. */
@@ -273,11 +275,21 @@ export async function scoreAlternatives(services: RequestServices, body: Alterna
   return scoreMany(services, requests, detail, alternativesField);
 }
 
-/** Scores a stored team with its current members. */
+/** A team's newest stored score (written by re-rank jobs), with its stale marker. */
+export interface StoredTeamScore {
+  version: number;
+  score: number;
+  feasible: boolean;
+  profileVersion: number | null;
+  createdAt: string;
+  stale: StaleMarker | null;
+}
+
+/** Scores a stored team with its current members; `stored` is its newest stored score, if any. */
 export async function scoreStoredTeam(
   services: RequestServices,
   teamId: string,
-): Promise<WithCompletable<TeamScore> & { teamId: string }> {
+): Promise<WithCompletable<TeamScore> & { teamId: string; stored: StoredTeamScore | null }> {
   const team = await getTeam(services, teamId);
   const profile = await currentProfile(services);
   const [resolved] = await resolveTeams(
@@ -286,9 +298,22 @@ export async function scoreStoredTeam(
     profile,
     oneTeamField,
   );
+  const [latest] = await teamScoreHistory(services.db, teamId);
+  const holders = new Map([[teamId, team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []))]]);
+  const stored = latest
+    ? {
+        version: latest.version,
+        score: latest.score,
+        feasible: latest.feasible,
+        profileVersion: latest.profileVersion,
+        createdAt: latest.createdAt,
+        stale: await staleMarker(services.db, teamScoreReads(teamId, latest, holders)),
+      }
+    : null;
   return {
     teamId,
     ...scoreTeam(resolved as Team, profile),
     completable: await storedCompletable(services, profile, resolved as Team),
+    stored,
   };
 }

@@ -30,6 +30,7 @@ import { loadMembersCached, type MemberLookup } from "./members";
 import { type PoolFinder, type PoolInput, poolIds } from "./pool";
 import type { RankingDiff } from "./rerank-diff";
 import { currentProfile } from "./scoring-profiles";
+import { latestChangeSeq, markFresh, type StaleMarker, staleMarker, suggestionReads } from "./staleness";
 import { getTeam } from "./teams";
 
 /** A suggestion request as the API takes it (see the route's schema). */
@@ -116,6 +117,9 @@ export interface SuggestionResult {
   robustness: { rank: number; stayShare: number; firstShare: number; meanRank: number }[] | null;
   createdAt: string;
 }
+
+/** A stored ranking as shown: with what has changed since it was computed (`stale`, null: current). */
+export type SuggestionResultView = SuggestionResult & { stale: StaleMarker | null };
 
 const fail = (errors: FieldError[]): never => {
   const first = errors[0] as FieldError;
@@ -387,8 +391,16 @@ function storedRequest(input: SuggestionInput): Record<string, unknown> {
   return request as Record<string, unknown>;
 }
 
-/** Stores a request with its first ranking (version 1); inside the caller's transaction. */
-async function insertFirst(tx: DbOrTx, result: SuggestionResult, input: SuggestionInput): Promise<void> {
+/**
+ * Stores a request with its first ranking (version 1), current as of change `basis` (read before
+ * the data); inside the caller's transaction.
+ */
+async function insertFirst(
+  tx: DbOrTx,
+  result: SuggestionResult,
+  input: SuggestionInput,
+  basis: number,
+): Promise<void> {
   await q.insertRequestWithResult(
     tx,
     { id: result.id, teamId: result.teamId, request: storedRequest(input), createdAt: result.createdAt },
@@ -401,20 +413,22 @@ async function insertFirst(tx: DbOrTx, result: SuggestionResult, input: Suggesti
       createdAt: result.createdAt,
     },
   );
+  await markFresh(tx, [{ kind: "suggestion", id: result.id }], basis, result.createdAt);
 }
 
 /** Runs a suggestion request and stores it with its first ranking (version 1). */
 export async function createSuggestions(
   services: RequestServices,
   input: SuggestionInput,
-): Promise<SuggestionResult> {
+): Promise<SuggestionResultView> {
+  const basis = await latestChangeSeq(services.db);
   const profile = await currentProfile(services);
   const prepared = await prepareSuggestions(services, input, profile);
   const solved = solveSuggestions(prepared);
   const now = services.clock.now().toISOString();
   const result: SuggestionResult = { id: services.newId(), version: 1, ...solved, createdAt: now };
-  await writeTransaction(services.db, (tx) => insertFirst(tx, result, input));
-  return result;
+  await writeTransaction(services.db, (tx) => insertFirst(tx, result, input, basis));
+  return { ...result, stale: null };
 }
 
 /**
@@ -439,7 +453,7 @@ export async function queueSuggestions(
 export async function postSuggestions(
   services: RequestServices,
   input: SuggestionInput,
-): Promise<{ queued: true; accepted: SuggestionAccepted } | { queued: false; result: SuggestionResult }> {
+): Promise<{ queued: true; accepted: SuggestionAccepted } | { queued: false; result: SuggestionResultView }> {
   return runsAsJob(input)
     ? { queued: true, accepted: await queueSuggestions(services, input) }
     : { queued: false, result: await createSuggestions(services, input) };
@@ -456,6 +470,7 @@ export const suggestionJob: JobHandler = async (payload, ctx) => {
   const input = payload as SuggestionInput;
   const services: RequestServices = { db: ctx.db, clock: ctx.clock, newId: ctx.newId };
   await ctx.progress(0, PROGRESS_TOTAL);
+  const basis = await latestChangeSeq(ctx.db);
   const profile = await currentProfile(services);
   const prepared = await prepareSuggestions(services, input, profile);
   const steps = solveSuggestionsSteps(prepared);
@@ -474,7 +489,7 @@ export const suggestionJob: JobHandler = async (payload, ctx) => {
   };
   return {
     result: { id: result.id, status: result.status, suggestions: result.suggestions.length },
-    apply: (tx) => insertFirst(tx, result, input),
+    apply: (tx) => insertFirst(tx, result, input, basis),
   };
 };
 
@@ -485,9 +500,9 @@ export const suggestionJob: JobHandler = async (payload, ctx) => {
 export async function getSuggestions(
   services: RequestServices,
   id: string,
-): Promise<SuggestionResult | SuggestionPending> {
+): Promise<SuggestionResultView | SuggestionPending> {
   const [latest] = await q.resultVersions(services.db, id);
-  if (latest) return latest.results as SuggestionResult;
+  if (latest) return { ...(latest.results as SuggestionResult), stale: await staleOf(services, latest) };
   const job = await getJob(services.db, id).catch(() => null);
   if (job?.kind !== "suggestion" || job.status === "succeeded") throw notFound("suggestion request", id);
   return {
@@ -500,10 +515,30 @@ export async function getSuggestions(
   };
 }
 
-/** Every stored ranking of a request, newest first. */
+/** The stale marker of a request's newest ranking (null: current). */
+async function staleOf(
+  services: RequestServices,
+  latest: q.SuggestionResultRow,
+): Promise<StaleMarker | null> {
+  const request = await q.findRequest(services.db, latest.requestId);
+  if (!request) return null;
+  const team = request.teamId ? await getTeam(services, request.teamId).catch(() => null) : null;
+  const holders = new Map<string, string[]>(
+    team ? [[team.id, team.seats.flatMap((s) => (s.cadreId ? [s.cadreId] : []))]] : [],
+  );
+  return staleMarker(services.db, suggestionReads({ request, result: latest }, holders));
+}
+
+/** Every stored ranking of a request, newest first; `stale` is the newest one's marker. */
 export async function suggestionHistory(services: RequestServices, id: string) {
   const versions = await q.resultVersions(services.db, id);
   if (versions.length === 0) throw notFound("suggestion request", id);
+  const stale = await staleOf(services, versions[0] as q.SuggestionResultRow);
+  return { items: await historyOf(services, id, versions), stale };
+}
+
+/** The versions as the history shows them, with what each re-rank recorded. */
+async function historyOf(services: RequestServices, id: string, versions: q.SuggestionResultRow[]) {
   // What a re-rank job recorded about each version it stored (rank moves, entrants, leavers, why).
   const diffs = new Map((await diffsOfRequest(services.db, id)).map((d) => [d.version, d]));
   return versions.map((v) => {

@@ -323,10 +323,17 @@ describe("bad input", () => {
     expect((await rowCounts(t.db)).assessments).toBe((countsBefore.assessments as number) + 1);
     // Undo, so that the other tests here find the database as it was, whatever order they run in.
     expect((await t.del(`/v1/cadres/other/assessments/${(await ok.json()).id}`)).status).toBe(204);
-    const { member_data_version: counter, ...after } = await tableDigests();
-    const { member_data_version: counterBefore, ...before } = digestsBefore;
+    const { member_data_version: counter, data_changes: log, jobs: _jobs, ...after } = await tableDigests();
+    const {
+      member_data_version: counterBefore,
+      data_changes: logBefore,
+      jobs: _jobsBefore,
+      ...before
+    } = digestsBefore;
     expect(after).toEqual(before);
     // The member-cache counter (migration 0006) counts the insert and the delete: it never goes back.
     expect(counter).not.toBe(counterBefore);
+    // The change log (migration 0009) records both (and a re-rank job to catch up on them waits).
+    expect(log).not.toBe(logBefore);
   });
 });

@@ -13,6 +13,8 @@ export interface TestAppOptions {
   config?: Partial<AppConfig>;
   clock?: Clock;
   audit?: AppDeps["audit"];
+  /** What runs jobs (default none: tests run jobs themselves). */
+  jobs?: AppDeps["jobs"];
 }
 
 /** JSON helpers for `app.request()` carrying one set of default headers (e.g. a role's token). */
@@ -54,6 +56,7 @@ export async function testApp(options: TestAppOptions = {}) {
     newId: () => `id-${++counter}`,
     config: { rateLimit: null, ...options.config },
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
   });
   const tokens = {} as Record<Role, { id: string; token: string }>;
   for (const role of ROLES) {
@@ -65,6 +68,8 @@ export async function testApp(options: TestAppOptions = {}) {
   return {
     app,
     db: database.db,
+    /** The database's URL (a command-line tool in a child process can open the same file). */
+    url: database.url,
     close: database.close,
     /** Each role's token and its id. */
     tokens,
