@@ -23,9 +23,36 @@ const PALETTE = [
   "#334155",
 ];
 
-window.addEventListener("resize", () => {
-  for (const chart of live) chart.resize();
+/** A4's width less the print stylesheet's 10 mm margins, in CSS pixels (96 per inch). */
+const PRINT_WIDTH = Math.floor(((210 - 20) / 25.4) * 96);
+
+/**
+ * The width, in CSS pixels, of a chart printed in a card that takes `share` of the sheet's width
+ * (style.css's print rules: a 6 px gap between two columns, 8 px padding and a border in a card).
+ */
+export const printWidth = (share = 1) => Math.floor((PRINT_WIDTH - (share < 1 ? 6 : 0)) * share) - 18;
+
+const resizeAll = () => {
+  for (const chart of live) if (!chart.isDisposed()) chart.resize();
+};
+window.addEventListener("resize", resizeAll);
+// Printing lays the page out at the paper's width: each chart is redrawn at its printed size, so
+// nothing is cut at the right edge. `beforeprint` comes before the print layout (the size is given);
+// the print media query's change comes with it (the size is measured); `afterprint` goes back.
+window.addEventListener("beforeprint", () => {
+  for (const chart of live) {
+    if (chart.isDisposed()) continue;
+    const style = chart.getDom().style;
+    const width = Number.parseFloat(style.getPropertyValue("--print-width"));
+    const height = Number.parseFloat(style.getPropertyValue("--print-height"));
+    chart.resize({
+      width: Number.isFinite(width) ? width : printWidth(),
+      height: Number.isFinite(height) ? height : "auto",
+    });
+  }
 });
+window.matchMedia("print").addEventListener("change", resizeAll);
+window.addEventListener("afterprint", resizeAll);
 
 /** Draws `option` into `el` (a fresh ECharts instance) and returns the instance. */
 export function mountChart(el, option) {
@@ -163,7 +190,14 @@ export function componentsOption(teams) {
       valueFormatter: (v) => (v * 100).toFixed(1),
     },
     xAxis: { type: "category", data: keys.map((k) => t(`component.${k}`)), axisLabel: { interval: 0 } },
-    yAxis: { type: "value", min: -0.5, max: 1, axisLabel: { formatter: (v) => Math.round(v * 100) } },
+    // Ticks every 25 points: ECharts' own choice put 90 and 100 on top of each other.
+    yAxis: {
+      type: "value",
+      min: -0.5,
+      max: 1,
+      interval: 0.25,
+      axisLabel: { formatter: (v) => Math.round(v * 100) },
+    },
     series: teams.map((team) => ({
       name: team.name,
       type: "bar",

@@ -7,6 +7,7 @@ import { currentSession, signIn, signOut } from "./api.js";
 import { disposeCharts } from "./charts.js";
 import { h, replace } from "./dom.js";
 import { getLang, setLang, t } from "./i18n.js";
+import { setPrintOperator } from "./print.js";
 import { forgetRefs } from "./refs.js";
 import { errorBox } from "./ui.js";
 import { cadreList, cadrePage } from "./views/cadres.js";
@@ -46,6 +47,7 @@ function drawChrome() {
   signOutButton.textContent = t("signin.out");
   signOutButton.hidden = !session;
   who.textContent = session ? t("signin.as", { role: t(`role.${session.role}`) }) : "";
+  setPrintOperator(session);
   const { screen } = parseHash();
   replace(
     nav,

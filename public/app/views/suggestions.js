@@ -8,6 +8,7 @@ import { ApiError, api, get, getAll, post } from "../api.js";
 import { componentsOption } from "../charts.js";
 import { field, h, nextId, percent, points, replace, select } from "../dom.js";
 import { label, pick, t } from "../i18n.js";
+import { printButton } from "../print.js";
 import { counties, postName, refs, regionName } from "../refs.js";
 import { badge, cadreLink, cadresById, chartBox, errorBox, section, table, violationItem } from "../ui.js";
 
@@ -343,7 +344,7 @@ async function drawResults(el, r) {
   });
   replace(
     el,
-    section(t("sugg.title"), status, reasons),
+    section(t("sugg.title"), h("div", { class: "title-row" }, status, printButton()), reasons),
     result.suggestions.length === 0 ? h("p", null, t("sugg.none")) : null,
     result.comparison ? comparisonBlock(result.comparison, names) : null,
     result.suggestions.length

@@ -3,6 +3,7 @@ import { get, getAll } from "../api.js";
 import { componentsOption, meanStens, profileOption } from "../charts.js";
 import { field, h, percent, points, select } from "../dom.js";
 import { factorLabel, pick, t } from "../i18n.js";
+import { printButton } from "../print.js";
 import { postName, refs, regionName } from "../refs.js";
 import {
   badge,
@@ -173,8 +174,8 @@ export async function teamPage(route) {
   return h(
     "div",
     null,
-    h("p", null, h("a", { href: "#/teams" }, `← ${t("common.back")}`)),
-    h("h1", null, team.name ?? team.id),
+    h("p", { class: "no-print" }, h("a", { href: "#/teams" }, `← ${t("common.back")}`)),
+    h("div", { class: "title-row" }, h("h1", null, team.name ?? team.id), printButton()),
     h(
       "div",
       { class: "grid-2" },

@@ -1,0 +1,47 @@
+/**
+ * The strings of the page's own furniture (issue 20): printing, sortable tables, the phone menu,
+ * the charts' text summaries and the flows that explain themselves. Merged into i18n.js's tables.
+ */
+export const zh = {
+  "print.button": "打印",
+  "print.meta": "打印日期 {date} · 操作人：{operator}",
+  "print.operator": "{role}（令牌 {token}）",
+  "sort.by": "按“{column}”排序",
+  "sort.ascending": "升序",
+  "sort.descending": "降序",
+  "menu.toggle": "菜单",
+  "table.region": "表格：{name}",
+  "summary.profile": "{name}的16PF剖面：{stens}",
+  "summary.overlay": "{n} 名成员的16PF剖面叠加，班子平均：{stens}",
+  "summary.components": "{name}：{values}",
+  "summary.exchange": "交流前后各县班子得分：{values}",
+  "summary.validity": "各契合度四分位的考核结果：{values}",
+  "sugg.nothingToFill": "没有需要补充的席位：请勾选要调整的席位。",
+  "sugg.answerTitle": "建议结果",
+  "exchange.blocked": "{county}无法形成可行方案（{rule}）",
+  "exchange.drop": "不选{county}，重新生成",
+  "exchange.noAverage": "方案不可行，不计算平均得分。",
+  "exchange.starting": "正在提交方案任务…",
+};
+
+export const en = {
+  "print.button": "Print",
+  "print.meta": "Printed {date} · by {operator}",
+  "print.operator": "{role} (token {token})",
+  "sort.by": "Sort by “{column}”",
+  "sort.ascending": "ascending",
+  "sort.descending": "descending",
+  "menu.toggle": "Menu",
+  "table.region": "Table: {name}",
+  "summary.profile": "{name}'s 16PF profile: {stens}",
+  "summary.overlay": "16PF profiles of {n} members overlaid; team mean: {stens}",
+  "summary.components": "{name}: {values}",
+  "summary.exchange": "Each county team's score before and after: {values}",
+  "summary.validity": "Appraisal results by fit quartile: {values}",
+  "sugg.nothingToFill": "No seat needs filling: tick the seats to change.",
+  "sugg.answerTitle": "Result",
+  "exchange.blocked": "{county} has no feasible plan ({rule})",
+  "exchange.drop": "Leave out {county} and run again",
+  "exchange.noAverage": "The plan is infeasible: no average score.",
+  "exchange.starting": "Submitting the plan job…",
+};

@@ -1,0 +1,138 @@
+/**
+ * The staff page as staff use it (issue 20): printed sheets (page.pdf on A4, pages counted from the
+ * PDF's bytes), sortable tables, a phone held upright (390×844) and the keyboard, axe-core on every
+ * screen at both widths, and flows that answer visibly. Chromium on its own server and demo database.
+ */
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserSuite, eventually, shot, startBrowserSuite, visible } from "./browser";
+
+const SHOTS = fileURLToPath(new URL("../../test-results/screenshots/", import.meta.url));
+
+let suite: BrowserSuite;
+
+beforeAll(async () => {
+  suite = await startBrowserSuite();
+}, 120_000);
+
+afterAll(async () => {
+  await suite?.close();
+});
+
+/**
+ * The pages of a PDF, read from its bytes: each page is a dictionary `/Type /Page` (the page tree's
+ * nodes are `/Type /Pages`). Chromium writes these dictionaries uncompressed.
+ */
+function pdfPages(pdf: Buffer): number {
+  return [...pdf.toString("latin1").matchAll(/\/Type\s*\/Page(?![a-zA-Z])/g)].length;
+}
+
+/** Prints the page to an A4 PDF (kept beside the screenshots for people to look at) and counts its pages. */
+async function printedPages(page: Page, name: string): Promise<number> {
+  const pdf = await page.pdf({ format: "A4", printBackground: true });
+  writeFileSync(`${SHOTS}${name}.pdf`, pdf);
+  return pdfPages(pdf);
+}
+
+/**
+ * The print layout on screen: print media at the width of A4 less the print stylesheet's 10 mm
+ * margins (190 mm at 96 px to the inch), so the page can be measured as it will be printed.
+ */
+async function printLayout(page: Page) {
+  await page.setViewportSize({ width: Math.floor((190 / 25.4) * 96), height: 1047 });
+  await page.emulateMedia({ media: "print" });
+}
+
+/** Today as the browser's clock gives it, `YYYY-MM-DD`. */
+const browserToday = (page: Page) =>
+  page.evaluate(() => {
+    const d = new Date();
+    return [d.getFullYear(), d.getMonth() + 1, d.getDate()].map((x) => String(x).padStart(2, "0")).join("-");
+  });
+
+/** How far each chart's canvas reaches past its box's right edge, in px (0 or less: not cut). */
+const chartOverhang = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll("[data-chart]")].map((el) => {
+      const box = (el.closest(".card") ?? el).getBoundingClientRect();
+      const canvas = el.querySelector("canvas")?.getBoundingClientRect();
+      return {
+        chart: (el as HTMLElement).dataset.chart,
+        overhang: canvas ? canvas.right - box.right : null,
+        // The canvas fills its box: ECharts drew it at the printed width (not only scaled it down).
+        fill: canvas ? canvas.width / window.devicePixelRatio / el.clientWidth : null,
+      };
+    }),
+  );
+
+describe("printing", { timeout: 180_000 }, () => {
+  it("prints a cadre's 16PF profile sheet on one A4 page with the date and operator, no menu or buttons", async () => {
+    const page = await suite.signedIn("#/cadres/C0001");
+    await page.waitForFunction(() => document.querySelector("[data-chart=profile] canvas"));
+    await page.locator("tr[data-derived=Y1]").waitFor();
+    await visible(page.getByRole("button", { name: "打印" }));
+
+    await printLayout(page);
+    const meta = page.locator("#print-meta");
+    await visible(meta);
+    expect(await meta.textContent()).toMatch(
+      new RegExp(`^打印日期 ${await browserToday(page)} · 操作人：工作人员`),
+    );
+    for (const hidden of ["header.top", "footer", "main button", "nav"])
+      expect(await page.locator(hidden).first().isVisible(), hidden).toBe(false);
+    // What the sheet must carry: the chart, the derived factors and the rule status.
+    await visible(page.locator("tr[data-derived=Y1]"));
+    await visible(page.getByRole("heading", { name: "任职规定情况" }));
+    await eventually(() => chartOverhang(page)).toEqual([
+      expect.objectContaining({ chart: "profile", overhang: expect.any(Number) }),
+    ]);
+    // Redrawn when the print layout came (the media query) and at the size given before printing.
+    for (const event of ["change", "beforeprint"]) {
+      if (event === "beforeprint") await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+      for (const c of await chartOverhang(page)) {
+        expect(c.overhang, `${event} ${c.chart}`).toBeLessThanOrEqual(0.5);
+        expect(c.fill, `${event} ${c.chart}`).toBeGreaterThan(0.97);
+      }
+    }
+    expect(await printedPages(page, "10-cadre-sheet")).toBe(1);
+  });
+
+  it("prints a team report with the members' overlay chart inside the page, not cut at the right edge", async () => {
+    const page = await suite.signedIn("#/teams/T-XJ01");
+    await page.waitForFunction(() => document.querySelector("[data-chart=overlay] canvas"));
+    await visible(page.getByRole("button", { name: "打印" }));
+    await printLayout(page);
+    await visible(page.locator("#print-meta"));
+    expect(await page.locator("main button").first().isVisible()).toBe(false);
+    for (const event of ["change", "beforeprint"]) {
+      if (event === "beforeprint") await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+      const charts = await chartOverhang(page);
+      expect(charts.map((c) => c.chart).sort()).toEqual(["components", "overlay"]);
+      for (const c of charts) {
+        expect(c.overhang, `${event} ${c.chart}`).toBeLessThanOrEqual(0.5);
+        expect(c.fill, `${event} ${c.chart}`).toBeGreaterThan(0.97);
+      }
+    }
+    const pages = await printedPages(page, "11-team-report");
+    expect(pages).toBeGreaterThanOrEqual(1);
+    console.log(`team report T-XJ01: ${pages} A4 pages`);
+  });
+
+  it("prints a suggestion comparison without the request form", async () => {
+    const page = await suite.signedIn("#/suggestions?team=T-XJ01");
+    await page.locator('input[name=vacate][value="13"]').waitFor();
+    await page.getByRole("button", { name: "生成建议" }).click();
+    await visible(page.locator("[data-why]"));
+    await page.waitForFunction(() => document.querySelector("[data-chart=suggestion-components] canvas"));
+    await printLayout(page);
+    expect(await page.locator("main form").isVisible()).toBe(false);
+    await visible(page.locator("[data-why]"));
+    await visible(page.locator("#print-meta"));
+    for (const c of await chartOverhang(page)) expect(c.overhang, c.chart).toBeLessThanOrEqual(0.5);
+    const pages = await printedPages(page, "12-suggestion-comparison");
+    expect(pages).toBeGreaterThanOrEqual(1);
+    console.log(`suggestion comparison T-XJ01: ${pages} A4 pages`);
+  });
+});
