@@ -72,8 +72,9 @@ export function disposeCharts() {
 
 const base = () => ({
   animation: false,
-  // ECharts writes a text description of each chart into an aria-label for screen readers.
-  aria: { enabled: true },
+  // ECharts' own description is long and cut off; each chart's box carries a short Chinese
+  // summary instead (ui.js chartBox's `label`), which ECharts would overwrite.
+  aria: { enabled: false },
   textStyle: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" },
 });
 

@@ -9,6 +9,7 @@ import { h, replace } from "./dom.js";
 import { getLang, setLang, t } from "./i18n.js";
 import { setPrintOperator } from "./print.js";
 import { forgetRefs } from "./refs.js";
+import { watchTables } from "./tables.js";
 import { errorBox } from "./ui.js";
 import { cadreList, cadrePage } from "./views/cadres.js";
 import { exchangeScreen } from "./views/exchange.js";
@@ -23,6 +24,7 @@ const nav = document.getElementById("nav");
 const who = document.getElementById("who");
 const langButton = document.getElementById("lang-switch");
 const signOutButton = document.getElementById("sign-out");
+const menuButton = document.getElementById("menu-toggle");
 
 const SCREENS = ["cadres", "teams", "suggestions", "exchange", "imports", "followup", "validity"];
 let session = null;
@@ -46,6 +48,10 @@ function drawChrome() {
   langButton.lang = getLang() === "zh" ? "en" : "zh-CN";
   signOutButton.textContent = t("signin.out");
   signOutButton.hidden = !session;
+  // On a phone the menu folds behind 菜单 (style.css); each drawing starts folded.
+  menuButton.hidden = !session;
+  menuButton.setAttribute("aria-expanded", "false");
+  nav.classList.remove("open");
   who.textContent = session ? t("signin.as", { role: t(`role.${session.role}`) }) : "";
   setPrintOperator(session);
   const { screen } = parseHash();
@@ -153,6 +159,13 @@ document.querySelector("a.skip")?.addEventListener("click", (event) => {
   main.focus();
   main.scrollIntoView();
 });
+menuButton.addEventListener("click", () => {
+  const open = !nav.classList.contains("open");
+  nav.classList.toggle("open", open);
+  menuButton.setAttribute("aria-expanded", String(open));
+  if (open) nav.querySelector("a")?.focus();
+});
+watchTables(main);
 langButton.addEventListener("click", () => setLang(getLang() === "zh" ? "en" : "zh"));
 window.addEventListener("banzi:lang", () => render());
 window.addEventListener("hashchange", () => render({ focus: true }));

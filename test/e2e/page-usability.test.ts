@@ -136,3 +136,64 @@ describe("printing", { timeout: 180_000 }, () => {
     console.log(`suggestion comparison T-XJ01: ${pages} A4 pages`);
   });
 });
+
+/** The texts of column `index` of a table's body, top to bottom. */
+const column = (page: Page, table: string, index: number) =>
+  page
+    .locator(`${table} tbody tr`)
+    .evaluateAll(
+      (rows, i) => rows.map((r) => (r as HTMLTableRowElement).cells[i]?.textContent?.trim() ?? ""),
+      index,
+    );
+
+/** The `aria-sort` of each header of a table. */
+const sortStates = (page: Page, table: string) =>
+  page.locator(`${table} thead th`).evaluateAll((ths) => ths.map((th) => th.getAttribute("aria-sort")));
+
+describe("sortable tables", { timeout: 180_000 }, () => {
+  it("sorts the cadre list by a header button: numbers as numbers, names in Chinese order, by keyboard too", async () => {
+    const page = await suite.signedIn("#/cadres");
+    const table = "table[data-list=cadres]";
+    await page.locator(`${table} tbody tr`).first().waitFor();
+    const before = await column(page, table, 3);
+    expect(before.length).toBeGreaterThan(20);
+    const header = page.locator(`${table} thead th`).nth(3);
+    await header.getByRole("button", { name: "出生年份" }).click();
+    const years = (await column(page, table, 3)).map(Number);
+    expect(years).toEqual([...before].map(Number).sort((a, b) => a - b));
+    expect((await sortStates(page, table))[3]).toBe("ascending");
+    await header.getByRole("button").click();
+    expect((await column(page, table, 3)).map(Number)).toEqual([...years].reverse());
+    expect((await sortStates(page, table))[3]).toBe("descending");
+    // Only the sorted column says how it is sorted.
+    expect((await sortStates(page, table)).filter(Boolean)).toEqual(["descending"]);
+
+    // Names in Chinese (pinyin) order, sorted from the keyboard (Enter on the focused button).
+    const names = await column(page, table, 1);
+    const nameButton = page.locator(`${table} thead th`).nth(1).getByRole("button");
+    await nameButton.focus();
+    await page.keyboard.press("Enter");
+    expect(await column(page, table, 1)).toEqual([...names].sort((a, b) => a.localeCompare(b, "zh-CN")));
+    expect((await sortStates(page, table))[1]).toBe("ascending");
+    await page.keyboard.press("Space");
+    expect((await sortStates(page, table))[1]).toBe("descending");
+
+    // A search redraws the rows; they stay in the chosen order.
+    await page.getByLabel("姓名或编号").fill("张");
+    const shown = await column(page, table, 1);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual([...shown].sort((a, b) => b.localeCompare(a, "zh-CN")));
+  });
+
+  it("sorts tables built by ui.js table(): the team list by score", async () => {
+    const page = await suite.signedIn("#/teams");
+    const table = "table[data-list=teams]";
+    await page.locator(`${table} tbody tr`).first().waitFor();
+    // Wait for every score to arrive (they load one request per team).
+    await eventually(async () => (await column(page, table, 4)).filter((x) => x === "…").length).toBe(0);
+    await page.locator(`${table} thead th`).nth(4).getByRole("button").click();
+    const scores = (await column(page, table, 4)).filter((x) => x !== "—").map(Number);
+    expect(scores.length).toBeGreaterThan(5);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+  });
+});

@@ -275,7 +275,7 @@ function draw(out, r) {
     "exchange-scores",
     () => ({
       animation: false,
-      aria: { enabled: true },
+      aria: { enabled: false },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 48 },
       tooltip: { trigger: "axis", valueFormatter: (v) => (v * 100).toFixed(1) },
