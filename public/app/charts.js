@@ -6,6 +6,8 @@
 import { FACTORS, factorLabel, t } from "./i18n.js";
 
 const live = new Set();
+/** Options that depend on the chart's width, by chart. */
+const options = new Map();
 const PALETTE = [
   "#1f5fa8",
   "#c2410c",
@@ -32,8 +34,16 @@ const PRINT_WIDTH = Math.floor(((210 - 20) / 25.4) * 96);
  */
 export const printWidth = (share = 1) => Math.floor((PRINT_WIDTH - (share < 1 ? 6 : 0)) * share) - 18;
 
+/** Resizes a chart and, when its option depends on the width, lays it out again for the new width. */
+function fit(chart, size) {
+  if (chart.isDisposed()) return;
+  chart.resize(size);
+  const option = options.get(chart);
+  if (option) chart.setOption(option(chart.getWidth()));
+}
+
 const resizeAll = () => {
-  for (const chart of live) if (!chart.isDisposed()) chart.resize();
+  for (const chart of live) fit(chart);
 };
 window.addEventListener("resize", resizeAll);
 // Printing lays the page out at the paper's width: each chart is redrawn at its printed size, so
@@ -45,7 +55,7 @@ window.addEventListener("beforeprint", () => {
     const style = chart.getDom().style;
     const width = Number.parseFloat(style.getPropertyValue("--print-width"));
     const height = Number.parseFloat(style.getPropertyValue("--print-height"));
-    chart.resize({
+    fit(chart, {
       width: Number.isFinite(width) ? width : printWidth(),
       height: Number.isFinite(height) ? height : "auto",
     });
@@ -54,12 +64,16 @@ window.addEventListener("beforeprint", () => {
 window.matchMedia("print").addEventListener("change", resizeAll);
 window.addEventListener("afterprint", resizeAll);
 
-/** Draws `option` into `el` (a fresh ECharts instance) and returns the instance. */
+/**
+ * Draws `option` into `el` (a fresh ECharts instance) and returns the instance. `option` may be a
+ * function of the chart's width, called again whenever the chart is resized (a phone turned, printing).
+ */
 export function mountChart(el, option) {
   const echarts = window.echarts;
   if (!echarts) throw new Error("ECharts did not load (/vendor/echarts/echarts.min.js)");
   const chart = echarts.init(el, null, { renderer: "canvas" });
-  chart.setOption(option);
+  chart.setOption(typeof option === "function" ? option(chart.getWidth()) : option);
+  if (typeof option === "function") options.set(chart, option);
   live.add(chart);
   return chart;
 }
@@ -68,6 +82,7 @@ export function mountChart(el, option) {
 export function disposeCharts() {
   for (const chart of live) chart.dispose();
   live.clear();
+  options.clear();
 }
 
 const base = () => ({
@@ -113,7 +128,7 @@ function idealSeries(ideal) {
  * norm's average band 4–7, optionally a post's ideal range behind, and one line per profile.
  * `profiles`: `[{ id, name, stens, dashed?, color?, width?, opacity? }]`.
  */
-export function profileOption({ profiles, ideal }) {
+export function profileOption({ profiles, ideal }, width = 800) {
   const lines = profiles.map((p, i) => ({
     id: p.id,
     name: p.name,
@@ -137,11 +152,15 @@ export function profileOption({ profiles, ideal }) {
       label: { show: true, position: "insideTop", color: "#64748b", formatter: t("chart.average") },
       data: [[{ xAxis: 4 }, { xAxis: 7 }]],
     };
+  // Every name in the legend, wrapped over as many rows as it takes (a scrolling legend hid names
+  // behind its arrows on a phone and on paper); the plot starts below it.
+  const names = [...(ideal ? [t("chart.ideal")] : []), ...profiles.map((p) => p.name)];
+  const legendRows = names.length > 1 ? legendRowCount(names, width) : 0;
   return {
     ...base(),
     color: PALETTE,
-    grid: { left: 150, right: 24, top: profiles.length > 1 ? 64 : 36, bottom: 36 },
-    legend: profiles.length > 1 || ideal ? { type: "scroll", top: 0 } : undefined,
+    grid: { left: 150, right: 24, top: 36 + legendRows * LEGEND_ROW, bottom: 36 },
+    legend: legendRows ? { type: "plain", top: 0, left: 8, right: 8, itemGap: 10 } : undefined,
     tooltip: {
       trigger: "item",
       formatter: (p) => `${p.seriesName}<br>${factorLabel(FACTORS[p.value[1]])}: ${p.value[0]}`,
@@ -165,6 +184,60 @@ export function profileOption({ profiles, ideal }) {
   };
 }
 
+/**
+ * Category labels that never run into each other: every label shown, each wrapped to its own band
+ * (`width` is the chart's width; about 110 px go to the value axis and the margins).
+ */
+export function fitLabels(width, categories) {
+  return {
+    interval: 0,
+    hideOverlap: true,
+    // ECharts 6 keeps the value axis's labels inside the chart: allow for them and a gap.
+    width: Math.max(28, Math.floor((width - 110) / Math.max(categories, 1)) - 8),
+    overflow: "break",
+    lineHeight: 14,
+  };
+}
+
+/** "人岗匹配 61，气质互补与协调 83，…" for each of `teams`, the text a score chart shows. */
+export function componentsSummary(teams) {
+  const keys = ["fit", "balance", "skills", "structure", "penalty"];
+  return teams
+    .map((team) =>
+      t("summary.components", {
+        name: team.name,
+        values: keys
+          .map((k) => `${t(`component.${k}`)} ${Math.round((team.components[k] ?? 0) * 100)}`)
+          .join("，"),
+      }),
+    )
+    .join("；");
+}
+
+/** "A 乐群性 5，B 聪慧性 7，…": a profile as text. */
+export const stensSummary = (stens) => FACTORS.map((f) => `${factorLabel(f)} ${stens[f]}`).join("，");
+
+const LEGEND_ROW = 24;
+
+/**
+ * How many rows a plain legend of `names` takes in a chart `width` px wide: each item is its
+ * symbol (25 px + gap) and its text (about 12 px a character, 7 for Latin letters and digits).
+ */
+function legendRowCount(names, width) {
+  const room = Math.max(width - 16, 120);
+  let rows = 1;
+  let used = 0;
+  for (const name of names) {
+    const item = 35 + [...name].reduce((sum, ch) => sum + (ch.charCodeAt(0) > 255 ? 12 : 7), 0);
+    if (used > 0 && used + item > room) {
+      rows += 1;
+      used = 0;
+    }
+    used += item;
+  }
+  return rows;
+}
+
 /** The mean sten per factor of several profiles. */
 export function meanStens(profiles) {
   const mean = {};
@@ -178,8 +251,10 @@ export function meanStens(profiles) {
  * `teams`: `[{ name, components: { fit, balance, skills, structure, penalty } }]`; the penalty is
  * drawn below zero, as what it takes away.
  */
-export function componentsOption(teams) {
+export function componentsOption(teams, width = 800) {
   const keys = ["fit", "balance", "skills", "structure", "penalty"];
+  // A value over each bar only where bars are wide enough for "100" (on a phone they ran together).
+  const barRoom = (width - 64) / keys.length / Math.max(teams.length, 1);
   return {
     ...base(),
     color: PALETTE,
@@ -190,7 +265,11 @@ export function componentsOption(teams) {
       axisPointer: { type: "shadow" },
       valueFormatter: (v) => (v * 100).toFixed(1),
     },
-    xAxis: { type: "category", data: keys.map((k) => t(`component.${k}`)), axisLabel: { interval: 0 } },
+    xAxis: {
+      type: "category",
+      data: keys.map((k) => t(`component.${k}`)),
+      axisLabel: fitLabels(width, keys.length),
+    },
     // Ticks every 25 points: ECharts' own choice put 90 and 100 on top of each other.
     yAxis: {
       type: "value",
@@ -203,8 +282,9 @@ export function componentsOption(teams) {
       name: team.name,
       type: "bar",
       barMaxWidth: 28,
+      labelLayout: { hideOverlap: true },
       label: {
-        show: teams.length <= 3,
+        show: teams.length <= 3 && barRoom >= 24,
         position: "top",
         formatter: (p) => (p.value * 100).toFixed(0),
         fontSize: 10,

@@ -52,11 +52,7 @@ export function chartBox(
   });
   el.style.setProperty("--print-height", `${printHeight}px`);
   el.style.setProperty("--print-width", `${paperWidth(printShare)}px`);
-  el.addEventListener(
-    "banzi:mount",
-    () => mountChart(el, typeof option === "function" ? option(el.clientWidth) : option),
-    { once: true },
-  );
+  el.addEventListener("banzi:mount", () => mountChart(el, option), { once: true });
   return el;
 }
 

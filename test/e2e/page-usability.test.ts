@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrowserSuite, eventually, shot, startBrowserSuite, visible } from "./browser";
+import { type BrowserSuite, eventually, screenLoaded, shot, startBrowserSuite, visible } from "./browser";
 
 const SHOTS = fileURLToPath(new URL("../../test-results/screenshots/", import.meta.url));
 
@@ -195,5 +195,221 @@ describe("sortable tables", { timeout: 180_000 }, () => {
     const scores = (await column(page, table, 4)).filter((x) => x !== "—").map(Number);
     expect(scores.length).toBeGreaterThan(5);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
+  });
+});
+
+const AXE = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 768 };
+
+/** The screens staff use, each with what shows it has finished drawing (and how to fill it in). */
+const SCREENS: { name: string; hash: string; ready: (page: Page) => Promise<unknown> }[] = [
+  {
+    name: "cadres",
+    hash: "#/cadres",
+    ready: (p) => p.locator("table[data-list=cadres] tbody tr").first().waitFor(),
+  },
+  {
+    name: "cadre",
+    hash: "#/cadres/C0001",
+    ready: (p) => p.waitForFunction(() => document.querySelector("[data-chart=profile] canvas")),
+  },
+  {
+    name: "teams",
+    hash: "#/teams",
+    ready: (p) => p.locator("table[data-list=teams] tbody tr").first().waitFor(),
+  },
+  {
+    name: "team",
+    hash: "#/teams/T-XJ01",
+    ready: (p) => p.waitForFunction(() => document.querySelector("[data-chart=overlay] canvas")),
+  },
+  {
+    name: "suggestions",
+    hash: "#/suggestions?team=T-XJ01",
+    ready: async (p) => {
+      await p.locator('input[name=vacate][value="13"]').waitFor();
+      await p.getByRole("button", { name: "生成建议" }).click();
+      await p.waitForFunction(() => document.querySelector("[data-chart=suggestion-components] canvas"));
+    },
+  },
+  {
+    name: "exchange",
+    hash: "#/exchange",
+    ready: async (p) => {
+      for (const box of await p.locator("input[name=teamIds]").all()) await box.uncheck();
+      for (const id of ["T-XJ01", "T-XJ03", "T-XJ04"])
+        await p.locator(`input[name=teamIds][value="${id}"]`).check();
+      await p.getByLabel("计算量").selectOption("50000");
+      await p.getByRole("button", { name: "开始求解" }).click();
+      await p.waitForFunction(() => document.querySelector("[data-chart=exchange-scores] canvas"));
+    },
+  },
+  { name: "imports", hash: "#/imports", ready: (p) => p.getByRole("heading", { level: 1 }).waitFor() },
+  { name: "followup", hash: "#/followup", ready: (p) => p.getByRole("heading", { level: 1 }).waitFor() },
+  { name: "validity", hash: "#/validity", ready: (p) => p.getByRole("heading", { level: 1 }).waitFor() },
+];
+
+/** axe-core's critical and serious findings on the page as it is now. */
+async function axeFindings(page: Page) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }
+    ).axe;
+    interface AxeResults {
+      violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+    }
+    const results = await axe.run(document, { resultTypes: ["violations"] });
+    return results.violations
+      .filter((v) => v.impact === "critical" || v.impact === "serious")
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(" "))
+            .join(" | ")}`,
+      );
+  });
+}
+
+/**
+ * Text labels ECharts drew on top of one another (in each chart on the screen): the label rectangles
+ * zrender laid out, in the chart's pixels, that overlap by more than 1 px both ways.
+ */
+const overlappingLabels = (page: Page) =>
+  page.evaluate(() => {
+    interface Rect {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      clone(): Rect;
+      applyTransform(m: unknown): void;
+    }
+    interface Text {
+      type: string;
+      invisible?: boolean;
+      ignore?: boolean;
+      style: { text?: string; opacity?: number };
+      getBoundingRect(): Rect;
+      getComputedTransform(): unknown;
+      getTextContent?(): Text | undefined;
+      childrenRef?(): Text[];
+    }
+    interface Zr {
+      storage: { getDisplayList(update: boolean): Text[]; getRoots(): Text[] };
+    }
+    const echarts = (window as unknown as { echarts: { getInstanceByDom(el: Element): unknown } }).echarts;
+    const found: string[] = [];
+    for (const el of document.querySelectorAll("[data-chart]")) {
+      const chart = echarts.getInstanceByDom(el) as { getZr(): Zr } | undefined;
+      if (!chart) continue;
+      const name = (el as HTMLElement).dataset.chart;
+      // zrender draws each line of a label as a "tspan" of its text element.
+      const texts = chart
+        .getZr()
+        .storage.getDisplayList(true)
+        .filter(
+          (d) => d.type === "tspan" && !d.invisible && !d.ignore && d.style.text && d.style.opacity !== 0,
+        );
+      // Labels ECharts hid to avoid an overlap (hideOverlap) are lost too.
+      const visit = (e: Text) => {
+        const label = e.getTextContent?.();
+        if (label) visit(label);
+        if (e.type === "text" && e.ignore && e.style.text) found.push(`${name}: "${e.style.text}" hidden`);
+        for (const child of e.childrenRef?.() ?? []) visit(child);
+      };
+      for (const root of chart.getZr().storage.getRoots()) visit(root);
+      // A chart without text would pass unseen: every chart here has axis labels.
+      if (texts.length < 3) found.push(`${name}: only ${texts.length} labels`);
+      const rects = texts.map((d) => {
+        const r = d.getBoundingRect().clone();
+        r.applyTransform(d.getComputedTransform());
+        return { text: String(d.style.text), r };
+      });
+      for (let i = 0; i < rects.length; i++)
+        for (let j = i + 1; j < rects.length; j++) {
+          const a = rects[i]?.r as Rect;
+          const b = rects[j]?.r as Rect;
+          const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+          const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+          if (w > 1 && h > 1) found.push(`${name}: "${rects[i]?.text}" × "${rects[j]?.text}"`);
+        }
+    }
+    return found;
+  });
+
+/** Visible table cells too narrow for two characters (Chinese would break one character a line). */
+const squeezedCells = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll("main td, main th")]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        const em = Number.parseFloat(getComputedStyle(el).fontSize);
+        return box.width > 0 && /[\u4e00-\u9fff]/.test(el.textContent ?? "") && box.width < 2.5 * em;
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+
+describe("phone, keyboard and axe", { timeout: 600_000 }, () => {
+  for (const viewport of [DESKTOP, PHONE])
+    it(`every screen at ${viewport.width}×${viewport.height}: axe finds nothing critical or serious, nothing scrolls sideways, chart labels never overlap`, async () => {
+      const page = await suite.signedIn("#/cadres");
+      await page.setViewportSize(viewport);
+      const findings: string[] = [];
+      for (const screen of SCREENS) {
+        await page.goto(`${suite.server.url}/${screen.hash}`);
+        await screenLoaded(page);
+        await screen.ready(page);
+        for (const f of await axeFindings(page)) findings.push(`${screen.name}: ${f}`);
+        for (const f of await overlappingLabels(page)) findings.push(`${screen.name}: overlapping ${f}`);
+        const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (sideways > 0) findings.push(`${screen.name}: the page scrolls ${sideways} px sideways`);
+        if (viewport === PHONE) {
+          const header = await page.locator("header.top").evaluate((el) => el.getBoundingClientRect().height);
+          if (header > 90) findings.push(`${screen.name}: the header is ${header} px high`);
+          for (const cell of await squeezedCells(page)) findings.push(`${screen.name}: squeezed ${cell}`);
+        }
+        // Every chart says what it shows in a short text, not ECharts' own cut-off description.
+        for (const label of await page
+          .locator("[data-chart]")
+          .evaluateAll((els) => els.map((el) => el.getAttribute("aria-label") ?? "")))
+          if (label.length < 8 || /…|\.\.\.|This is a chart/.test(label))
+            findings.push(`${screen.name}: chart label "${label}"`);
+        await shot(page, `20-${viewport.width}-${screen.name}`, viewport === PHONE);
+      }
+      expect(findings).toEqual([]);
+    });
+
+  it("the axe check sees what it should (an image without a text alternative is critical)", async () => {
+    const page = await suite.signedIn("#/imports");
+    await page.evaluate(() => document.querySelector("main")?.append(document.createElement("img")));
+    expect((await axeFindings(page)).join("\n")).toMatch(/critical image-alt/);
+  });
+
+  it("on a phone the menu folds behind 菜单 and opens, and tables read as cards", async () => {
+    const page = await suite.signedIn("#/teams/T-XJ01");
+    await page.setViewportSize(PHONE);
+    const menu = page.getByRole("button", { name: "菜单" });
+    await visible(menu);
+    const teamsLink = page.getByRole("navigation").getByRole("link", { name: "干部" });
+    expect(await teamsLink.isVisible()).toBe(false);
+    await menu.focus();
+    await page.keyboard.press("Enter");
+    expect(await menu.getAttribute("aria-expanded")).toBe("true");
+    await visible(teamsLink);
+    await teamsLink.press("Enter");
+    await eventually(() => page.url()).toMatch(/#\/cadres$/);
+    await screenLoaded(page);
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    // A row of the cadre list is a card: each cell a line "label value", the label from its column.
+    const cell = page.locator("table[data-list=cadres] tbody tr").first().locator("td").nth(1);
+    await visible(cell);
+    expect(await cell.getAttribute("data-label")).toBe("姓名");
+    const label = await cell.evaluate((el) => getComputedStyle(el, "::before").content);
+    expect(label).toBe('"姓名"');
+    const row = await page.locator("table[data-list=cadres] tbody tr").first().boundingBox();
+    expect(row?.width).toBeGreaterThan(300);
   });
 });

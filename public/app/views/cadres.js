@@ -1,6 +1,6 @@
 /** Cadres: a filterable list, and a cadre's page (profile chart, derived factors, history, rules). */
 import { get, getAll, post } from "../api.js";
-import { profileOption } from "../charts.js";
+import { profileOption, stensSummary } from "../charts.js";
 import { field, h, num, select } from "../dom.js";
 import { FACTORS, factorLabel, label, t } from "../i18n.js";
 import { printButton } from "../print.js";
@@ -339,14 +339,14 @@ export async function cadrePage(route) {
           t("cadre.profileNote"),
           ideal ? ` (${postName(r, cadre.currentPost)})` : "",
         ),
-        chartBox("profile", () => profileOption({ profiles, ideal }), {
+        chartBox("profile", (width) => profileOption({ profiles, ideal }, width), {
           height: 520,
           printHeight: 420,
           // The sheet's left column (style.css: `.sheet .grid-2` is 56fr : 44fr on paper).
           printShare: 56 / 100,
           label: t("summary.profile", {
             name: cadre.name,
-            stens: FACTORS.map((f) => `${factorLabel(f)} ${cadre.assessment.stens[f]}`).join("，"),
+            stens: stensSummary(cadre.assessment.stens),
           }),
         }),
       )

@@ -4,6 +4,7 @@
  * leaves), the moves from → to with each cadre's preference rank, and the preference satisfaction.
  */
 import { ApiError, get, getAll, post } from "../api.js";
+import { fitLabels } from "../charts.js";
 import { field, h, nextId, percent, points, replace, select } from "../dom.js";
 import { t } from "../i18n.js";
 import { placeName, postName, refs, regionName } from "../refs.js";
@@ -273,7 +274,7 @@ function draw(out, r) {
     : h("p", { class: "muted" }, t("exchange.noMoves"));
   const chart = chartBox(
     "exchange-scores",
-    () => ({
+    (width) => ({
       animation: false,
       aria: { enabled: false },
       legend: { top: 0 },
@@ -282,7 +283,7 @@ function draw(out, r) {
       xAxis: {
         type: "category",
         data: plan.teams.map((x) => regionName(r, x.region)),
-        axisLabel: { interval: 0 },
+        axisLabel: fitLabels(width, plan.teams.length),
       },
       yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: (v) => Math.round(v * 100) } },
       series: [
@@ -294,7 +295,16 @@ function draw(out, r) {
         { name: t("exchange.after"), type: "bar", data: plan.teams.map((x) => x.score) },
       ],
     }),
-    { height: 260, label: t("exchange.board") },
+    {
+      height: 260,
+      label: t("summary.exchange", {
+        values: plan.teams
+          .map(
+            (x) => `${regionName(r, x.region)} ${points(before.get(x.teamId)?.score)} → ${points(x.score)}`,
+          )
+          .join("，"),
+      }),
+    },
   );
   replace(
     out,

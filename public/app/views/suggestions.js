@@ -5,7 +5,7 @@
  * placements recorded for follow-up and the seats set on the team).
  */
 import { ApiError, api, get, getAll, post } from "../api.js";
-import { componentsOption } from "../charts.js";
+import { componentsOption, componentsSummary } from "../charts.js";
 import { field, h, nextId, percent, points, replace, select } from "../dom.js";
 import { label, pick, t } from "../i18n.js";
 import { printButton } from "../print.js";
@@ -342,6 +342,10 @@ async function drawResults(el, r) {
       placeArea(s, result),
     );
   });
+  const optionScores = result.suggestions.map((s) => ({
+    name: t("sugg.option", { rank: s.rank }),
+    components: s.components,
+  }));
   replace(
     el,
     section(t("sugg.title"), h("div", { class: "title-row" }, status, printButton()), reasons),
@@ -350,17 +354,10 @@ async function drawResults(el, r) {
     result.suggestions.length
       ? section(
           t("team.components"),
-          chartBox(
-            "suggestion-components",
-            () =>
-              componentsOption(
-                result.suggestions.map((s) => ({
-                  name: t("sugg.option", { rank: s.rank }),
-                  components: s.components,
-                })),
-              ),
-            { height: 280, label: t("team.components") },
-          ),
+          chartBox("suggestion-components", (width) => componentsOption(optionScores, width), {
+            height: 280,
+            label: componentsSummary(optionScores),
+          }),
         )
       : null,
     h("div", { class: "options", dataset: { list: "suggestions" } }, cards),
