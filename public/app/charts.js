@@ -35,7 +35,7 @@ const PRINT_WIDTH = Math.floor(((210 - 20) / 25.4) * 96);
 export const printWidth = (share = 1) => Math.floor((PRINT_WIDTH - (share < 1 ? 6 : 0)) * share) - 18;
 
 /** Resizes a chart and, when its option depends on the width, lays it out again for the new width. */
-function fit(chart, size) {
+function fitChart(chart, size) {
   if (chart.isDisposed()) return;
   chart.resize(size);
   const option = options.get(chart);
@@ -43,7 +43,7 @@ function fit(chart, size) {
 }
 
 const resizeAll = () => {
-  for (const chart of live) fit(chart);
+  for (const chart of live) fitChart(chart);
 };
 window.addEventListener("resize", resizeAll);
 // Printing lays the page out at the paper's width: each chart is redrawn at its printed size, so
@@ -55,7 +55,7 @@ window.addEventListener("beforeprint", () => {
     const style = chart.getDom().style;
     const width = Number.parseFloat(style.getPropertyValue("--print-width"));
     const height = Number.parseFloat(style.getPropertyValue("--print-height"));
-    fit(chart, {
+    fitChart(chart, {
       width: Number.isFinite(width) ? width : printWidth(),
       height: Number.isFinite(height) ? height : "auto",
     });

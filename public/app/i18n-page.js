@@ -17,10 +17,10 @@ export const zh = {
   "summary.exchange": "交流前后各县班子得分：{values}",
   "summary.validity": "各契合度四分位的考核结果：{values}",
   "sugg.nothingToFill": "没有需要补充的席位：请勾选要调整的席位。",
-  "sugg.answerTitle": "建议结果",
+  "sugg.eitherGo": "{rule}：可调整其中一人",
   "exchange.blocked": "{county}无法形成可行方案（{rule}）",
   "exchange.drop": "不选{county}，重新生成",
-  "exchange.noAverage": "方案不可行，不计算平均得分。",
+  "exchange.noAverage": "方案不可行，不给出得分。",
   "exchange.starting": "正在提交方案任务…",
 };
 
@@ -39,9 +39,9 @@ export const en = {
   "summary.exchange": "Each county team's score before and after: {values}",
   "summary.validity": "Appraisal results by fit quartile: {values}",
   "sugg.nothingToFill": "No seat needs filling: tick the seats to change.",
-  "sugg.answerTitle": "Result",
+  "sugg.eitherGo": "{rule}: vacate either one",
   "exchange.blocked": "{county} has no feasible plan ({rule})",
   "exchange.drop": "Leave out {county} and run again",
-  "exchange.noAverage": "The plan is infeasible: no average score.",
+  "exchange.noAverage": "The plan is infeasible: no scores are given.",
   "exchange.starting": "Submitting the plan job…",
 };

@@ -20,7 +20,7 @@ const toNumber = (text) => Number.parseFloat(text.replace("−", "-"));
 /** The header cells of a table's single header row, or null for tables that are not simple grids. */
 function headers(table) {
   const rows = table.tHead?.rows;
-  if (!rows || rows.length !== 1) return null;
+  if (rows?.length !== 1) return null;
   const cells = [...(rows[0]?.cells ?? [])];
   return cells.some((c) => c.colSpan > 1) ? null : cells;
 }

@@ -56,6 +56,17 @@ export function chartBox(
   return el;
 }
 
+/**
+ * Moves keyboard focus (and the view) to an answer that may have appeared below the fold: its
+ * first heading or alert, so staff see that something happened and screen readers read it.
+ */
+export function showAnswer(area) {
+  const target = area.querySelector("h2, [role=alert]") ?? area;
+  if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "start" });
+}
+
 /** A `<section>` with a heading. */
 export const section = (title, ...children) =>
   h("section", { class: "card" }, h("h2", null, title), ...children);

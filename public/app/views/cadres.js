@@ -2,7 +2,7 @@
 import { get, getAll, post } from "../api.js";
 import { profileOption, stensSummary } from "../charts.js";
 import { field, h, num, select } from "../dom.js";
-import { FACTORS, factorLabel, label, t } from "../i18n.js";
+import { FACTORS, label, t } from "../i18n.js";
 import { printButton } from "../print.js";
 import { counties, placeName, postName, refs, regionName } from "../refs.js";
 import { badge, cadreLink, cadresById, chartBox, errorBox, section, table, violationItem } from "../ui.js";
