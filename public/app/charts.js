@@ -1,5 +1,5 @@
 /**
- * Apache ECharts (served from /vendor/echarts, never a CDN) for the 16PF profile, the members'
+ * Apache ECharts (served from /vendor/echarts, never a CDN, and loaded only by screens with a chart) for the 16PF profile, the members'
  * profiles overlaid, score components, and the validity report's rates by fit quartile. Charts are registered so a screen change disposes them
  * and a window resize resizes them. The `data-chart` attribute names a chart for tests and people.
  */
@@ -64,13 +64,38 @@ window.addEventListener("beforeprint", () => {
 window.matchMedia("print").addEventListener("change", resizeAll);
 window.addEventListener("afterprint", resizeAll);
 
+/** Where ECharts is served (node_modules/echarts/dist on Node, public/vendor on the worker). */
+const ECHARTS_URL = "/vendor/echarts/echarts.min.js";
+let loading = null;
+
 /**
- * Draws `option` into `el` (a fresh ECharts instance) and returns the instance. `option` may be a
- * function of the chart's width, called again whenever the chart is resized (a phone turned, printing).
+ * Loads ECharts (a classic script that defines `window.echarts`) the first time a screen draws a
+ * chart: it is most of the page's weight, and most screens have no chart. Loaded once.
  */
-export function mountChart(el, option) {
-  const echarts = window.echarts;
-  if (!echarts) throw new Error("ECharts did not load (/vendor/echarts/echarts.min.js)");
+export function loadEcharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  loading ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = ECHARTS_URL;
+    script.onload = () => resolve(window.echarts);
+    script.onerror = () => {
+      loading = null;
+      script.remove();
+      reject(new Error(`ECharts did not load (${ECHARTS_URL})`));
+    };
+    document.head.append(script);
+  });
+  return loading;
+}
+
+/**
+ * Draws `option` into `el` (a fresh ECharts instance, once ECharts is loaded) and resolves to the
+ * instance, or to null when the screen was left meanwhile. `option` may be a function of the
+ * chart's width, called again whenever the chart is resized (a phone turned, printing).
+ */
+export async function mountChart(el, option) {
+  const echarts = await loadEcharts();
+  if (!el.isConnected) return null;
   const chart = echarts.init(el, null, { renderer: "canvas" });
   chart.setOption(typeof option === "function" ? option(chart.getWidth()) : option);
   if (typeof option === "function") options.set(chart, option);

@@ -11,13 +11,23 @@ import { setPrintOperator } from "./print.js";
 import { forgetRefs } from "./refs.js";
 import { watchTables } from "./tables.js";
 import { errorBox } from "./ui.js";
-import { cadreList, cadrePage } from "./views/cadres.js";
-import { exchangeScreen } from "./views/exchange.js";
-import { followUpScreen } from "./views/follow-up.js";
-import { importScreen } from "./views/imports.js";
-import { suggestionScreen } from "./views/suggestions.js";
-import { teamList, teamPage } from "./views/teams.js";
-import { validityScreen } from "./views/validity.js";
+
+/** Each screen's module, loaded when the screen is first shown, and the function that draws it. */
+const VIEWS = {
+  cadres: async (route) => {
+    const m = await import("./views/cadres.js");
+    return route.id ? m.cadrePage : m.cadreList;
+  },
+  teams: async (route) => {
+    const m = await import("./views/teams.js");
+    return route.id ? m.teamPage : m.teamList;
+  },
+  suggestions: async () => (await import("./views/suggestions.js")).suggestionScreen,
+  exchange: async () => (await import("./views/exchange.js")).exchangeScreen,
+  imports: async () => (await import("./views/imports.js")).importScreen,
+  followup: async () => (await import("./views/follow-up.js")).followUpScreen,
+  validity: async () => (await import("./views/validity.js")).validityScreen,
+};
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -87,15 +97,7 @@ async function render({ focus = false } = {}) {
   );
   replace(main, screen);
   try {
-    const view = {
-      cadres: route.id ? cadrePage : cadreList,
-      teams: route.id ? teamPage : teamList,
-      suggestions: suggestionScreen,
-      exchange: exchangeScreen,
-      imports: importScreen,
-      followup: followUpScreen,
-      validity: validityScreen,
-    }[route.screen];
+    const view = await VIEWS[route.screen](route);
     const content = await view(route);
     if (mine !== renderCount) return;
     replace(screen, content);

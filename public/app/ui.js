@@ -52,7 +52,14 @@ export function chartBox(
   });
   el.style.setProperty("--print-height", `${printHeight}px`);
   el.style.setProperty("--print-width", `${paperWidth(printShare)}px`);
-  el.addEventListener("banzi:mount", () => mountChart(el, option), { once: true });
+  el.addEventListener(
+    "banzi:mount",
+    () =>
+      mountChart(el, option).catch((error) => {
+        el.replaceWith(errorBox(error));
+      }),
+    { once: true },
+  );
   return el;
 }
 

@@ -413,3 +413,25 @@ describe("phone, keyboard and axe", { timeout: 600_000 }, () => {
     expect(row?.width).toBeGreaterThan(300);
   });
 });
+
+describe("weight", { timeout: 180_000 }, () => {
+  it("loads ECharts only on screens with a chart, once, and each screen's module when it is shown", async () => {
+    const page = await suite.signedIn("#/imports");
+    const requested: string[] = [];
+    page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+    await page.reload();
+    await screenLoaded(page);
+    await page.getByRole("heading", { level: 1, name: "导入测评" }).waitFor();
+    expect(requested).toContain("/app/views/imports.js");
+    expect(requested.filter((p) => p.startsWith("/app/views/"))).toEqual(["/app/views/imports.js"]);
+    expect(requested.filter((p) => p.includes("echarts"))).toEqual([]);
+
+    await page.goto(`${suite.server.url}/#/teams/T-XJ01`);
+    await page.waitForFunction(() => document.querySelector("[data-chart=overlay] canvas"));
+    await page.goto(`${suite.server.url}/#/cadres/C0001`);
+    await page.waitForFunction(() => document.querySelector("[data-chart=profile] canvas"));
+    expect(requested.filter((p) => p.includes("echarts"))).toEqual(["/vendor/echarts/echarts.min.js"]);
+    expect(requested).toContain("/app/views/teams.js");
+    expect(requested).not.toContain("/app/views/exchange.js");
+  });
+});
