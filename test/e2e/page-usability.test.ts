@@ -434,4 +434,18 @@ describe("weight", { timeout: 180_000 }, () => {
     expect(requested).toContain("/app/views/teams.js");
     expect(requested).not.toContain("/app/views/exchange.js");
   });
+
+  it("npm start's server sends the page's files compressed, with an ETag to revalidate", async () => {
+    for (const path of ["/", "/app/main.js", "/app/style.css", "/vendor/echarts/echarts.min.js"]) {
+      const res = await fetch(`${suite.server.url}${path}`, { headers: { "accept-encoding": "br, gzip" } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-encoding"), path).toBe("br");
+      expect(res.headers.get("cache-control"), path).toBe("no-cache");
+      const etag = res.headers.get("etag") ?? "";
+      expect(etag, path).toMatch(/^".+"$/);
+      await res.arrayBuffer();
+      const again = await fetch(`${suite.server.url}${path}`, { headers: { "if-none-match": etag } });
+      expect(again.status, path).toBe(304);
+    }
+  });
 });
