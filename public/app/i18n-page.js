@@ -22,6 +22,7 @@ export const zh = {
   "exchange.drop": "不选{county}，重新生成",
   "exchange.noAverage": "方案不可行，不给出得分。",
   "exchange.starting": "正在提交方案任务…",
+  "exchange.unplacedCount": "未安置 {n} 人（点击展开名单）",
 };
 
 export const en = {
@@ -44,4 +45,5 @@ export const en = {
   "exchange.drop": "Leave out {county} and run again",
   "exchange.noAverage": "The plan is infeasible: no scores are given.",
   "exchange.starting": "Submitting the plan job…",
+  "exchange.unplacedCount": "{n} not placed (show the list)",
 };

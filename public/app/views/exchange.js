@@ -251,12 +251,17 @@ function draw(out, r) {
           plan.reasons.map((x) => violationItem({ severity: "hard", ...x })),
         )
       : null,
+    // Often most of the pool: folded under its count, by name with the id beside it.
     plan.unplaced.length
       ? h(
-          "p",
+          "details",
           { dataset: { unplaced: String(plan.unplaced.length) } },
-          `${t("exchange.unplaced")}: `,
-          plan.unplaced.flatMap((id, i) => [i ? "，" : "", cadreLink(id, names.get(id))]),
+          h("summary", null, t("exchange.unplacedCount", { n: plan.unplaced.length })),
+          h(
+            "p",
+            null,
+            plan.unplaced.flatMap((id, i) => [i ? "，" : "", cadreLink(id, names.get(id))]),
+          ),
         )
       : null,
   );
