@@ -18,6 +18,7 @@ import { systemClock } from "./deps";
 import { type NodeEnv, NodeEnvSchema, parseEnv } from "./env";
 import { InProcessRunner } from "./jobs/in-process";
 import { SWAGGER_ASSETS } from "./lib/docs-page";
+import { compressedStatic } from "./lib/static-files";
 import { runPrimary, runServerProcess, type ServerProcess } from "./processes";
 import { AuditQueue } from "./services/audit";
 import { anyToken, createToken, ensureBootstrapAdmin } from "./services/tokens";
@@ -124,7 +125,7 @@ export async function serveNode(
           ? { perSecond: env.BANZI_RATE_LIMIT, burst: 4 * env.BANZI_RATE_LIMIT }
           : null,
     },
-    staticFiles: staticFiles(),
+    staticFiles: compressedStatic(staticFiles()),
     ...(env.BANZI_ACCESS_LOG ? { log: (line: string) => console.log(slot ? `p${slot} ${line}` : line) } : {}),
   });
   const server: ServerType = await new Promise((resolve, reject) => {

@@ -1,11 +1,13 @@
 /**
- * Apache ECharts (served from /vendor/echarts, never a CDN) for the 16PF profile, the members'
+ * Apache ECharts (served from /vendor/echarts, never a CDN, and loaded only by screens with a chart) for the 16PF profile, the members'
  * profiles overlaid, score components, and the validity report's rates by fit quartile. Charts are registered so a screen change disposes them
  * and a window resize resizes them. The `data-chart` attribute names a chart for tests and people.
  */
 import { FACTORS, factorLabel, t } from "./i18n.js";
 
 const live = new Set();
+/** Options that depend on the chart's width, by chart. */
+const options = new Map();
 const PALETTE = [
   "#1f5fa8",
   "#c2410c",
@@ -23,16 +25,80 @@ const PALETTE = [
   "#334155",
 ];
 
-window.addEventListener("resize", () => {
-  for (const chart of live) chart.resize();
-});
+/** A4's width less the print stylesheet's 10 mm margins, in CSS pixels (96 per inch). */
+const PRINT_WIDTH = Math.floor(((210 - 20) / 25.4) * 96);
 
-/** Draws `option` into `el` (a fresh ECharts instance) and returns the instance. */
-export function mountChart(el, option) {
-  const echarts = window.echarts;
-  if (!echarts) throw new Error("ECharts did not load (/vendor/echarts/echarts.min.js)");
+/**
+ * The width, in CSS pixels, of a chart printed in a card that takes `share` of the sheet's width
+ * (style.css's print rules: a 6 px gap between two columns, 8 px padding and a border in a card).
+ */
+export const printWidth = (share = 1) => Math.floor((PRINT_WIDTH - (share < 1 ? 6 : 0)) * share) - 18;
+
+/** Resizes a chart and, when its option depends on the width, lays it out again for the new width. */
+function fitChart(chart, size) {
+  if (chart.isDisposed()) return;
+  chart.resize(size);
+  const option = options.get(chart);
+  if (option) chart.setOption(option(chart.getWidth()));
+}
+
+const resizeAll = () => {
+  for (const chart of live) fitChart(chart);
+};
+window.addEventListener("resize", resizeAll);
+// Printing lays the page out at the paper's width: each chart is redrawn at its printed size, so
+// nothing is cut at the right edge. `beforeprint` comes before the print layout (the size is given);
+// the print media query's change comes with it (the size is measured); `afterprint` goes back.
+window.addEventListener("beforeprint", () => {
+  for (const chart of live) {
+    if (chart.isDisposed()) continue;
+    const style = chart.getDom().style;
+    const width = Number.parseFloat(style.getPropertyValue("--print-width"));
+    const height = Number.parseFloat(style.getPropertyValue("--print-height"));
+    fitChart(chart, {
+      width: Number.isFinite(width) ? width : printWidth(),
+      height: Number.isFinite(height) ? height : "auto",
+    });
+  }
+});
+window.matchMedia("print").addEventListener("change", resizeAll);
+window.addEventListener("afterprint", resizeAll);
+
+/** Where ECharts is served (node_modules/echarts/dist on Node, public/vendor on the worker). */
+const ECHARTS_URL = "/vendor/echarts/echarts.min.js";
+let loading = null;
+
+/**
+ * Loads ECharts (a classic script that defines `window.echarts`) the first time a screen draws a
+ * chart: it is most of the page's weight, and most screens have no chart. Loaded once.
+ */
+export function loadEcharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  loading ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = ECHARTS_URL;
+    script.onload = () => resolve(window.echarts);
+    script.onerror = () => {
+      loading = null;
+      script.remove();
+      reject(new Error(`ECharts did not load (${ECHARTS_URL})`));
+    };
+    document.head.append(script);
+  });
+  return loading;
+}
+
+/**
+ * Draws `option` into `el` (a fresh ECharts instance, once ECharts is loaded) and resolves to the
+ * instance, or to null when the screen was left meanwhile. `option` may be a function of the
+ * chart's width, called again whenever the chart is resized (a phone turned, printing).
+ */
+export async function mountChart(el, option) {
+  const echarts = await loadEcharts();
+  if (!el.isConnected) return null;
   const chart = echarts.init(el, null, { renderer: "canvas" });
-  chart.setOption(option);
+  chart.setOption(typeof option === "function" ? option(chart.getWidth()) : option);
+  if (typeof option === "function") options.set(chart, option);
   live.add(chart);
   return chart;
 }
@@ -41,12 +107,14 @@ export function mountChart(el, option) {
 export function disposeCharts() {
   for (const chart of live) chart.dispose();
   live.clear();
+  options.clear();
 }
 
 const base = () => ({
   animation: false,
-  // ECharts writes a text description of each chart into an aria-label for screen readers.
-  aria: { enabled: true },
+  // ECharts' own description is long and cut off; each chart's box carries a short Chinese
+  // summary instead (ui.js chartBox's `label`), which ECharts would overwrite.
+  aria: { enabled: false },
   textStyle: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" },
 });
 
@@ -85,7 +153,7 @@ function idealSeries(ideal) {
  * norm's average band 4–7, optionally a post's ideal range behind, and one line per profile.
  * `profiles`: `[{ id, name, stens, dashed?, color?, width?, opacity? }]`.
  */
-export function profileOption({ profiles, ideal }) {
+export function profileOption({ profiles, ideal }, width = 800) {
   const lines = profiles.map((p, i) => ({
     id: p.id,
     name: p.name,
@@ -109,11 +177,15 @@ export function profileOption({ profiles, ideal }) {
       label: { show: true, position: "insideTop", color: "#64748b", formatter: t("chart.average") },
       data: [[{ xAxis: 4 }, { xAxis: 7 }]],
     };
+  // Every name in the legend, wrapped over as many rows as it takes (a scrolling legend hid names
+  // behind its arrows on a phone and on paper); the plot starts below it.
+  const names = [...(ideal ? [t("chart.ideal")] : []), ...profiles.map((p) => p.name)];
+  const legendRows = names.length > 1 ? legendRowCount(names, width) : 0;
   return {
     ...base(),
     color: PALETTE,
-    grid: { left: 150, right: 24, top: profiles.length > 1 ? 64 : 36, bottom: 36 },
-    legend: profiles.length > 1 || ideal ? { type: "scroll", top: 0 } : undefined,
+    grid: { left: 150, right: 24, top: 36 + legendRows * LEGEND_ROW, bottom: 36 },
+    legend: legendRows ? { type: "plain", top: 0, left: 8, right: 8, itemGap: 10 } : undefined,
     tooltip: {
       trigger: "item",
       formatter: (p) => `${p.seriesName}<br>${factorLabel(FACTORS[p.value[1]])}: ${p.value[0]}`,
@@ -137,6 +209,60 @@ export function profileOption({ profiles, ideal }) {
   };
 }
 
+/**
+ * Category labels that never run into each other: every label shown, each wrapped to its own band
+ * (`width` is the chart's width; about 110 px go to the value axis and the margins).
+ */
+export function fitLabels(width, categories) {
+  return {
+    interval: 0,
+    hideOverlap: true,
+    // ECharts 6 keeps the value axis's labels inside the chart: allow for them and a gap.
+    width: Math.max(28, Math.floor((width - 110) / Math.max(categories, 1)) - 8),
+    overflow: "break",
+    lineHeight: 14,
+  };
+}
+
+/** "人岗匹配 61，气质互补与协调 83，…" for each of `teams`, the text a score chart shows. */
+export function componentsSummary(teams) {
+  const keys = ["fit", "balance", "skills", "structure", "penalty"];
+  return teams
+    .map((team) =>
+      t("summary.components", {
+        name: team.name,
+        values: keys
+          .map((k) => `${t(`component.${k}`)} ${Math.round((team.components[k] ?? 0) * 100)}`)
+          .join("，"),
+      }),
+    )
+    .join("；");
+}
+
+/** "A 乐群性 5，B 聪慧性 7，…": a profile as text. */
+export const stensSummary = (stens) => FACTORS.map((f) => `${factorLabel(f)} ${stens[f]}`).join("，");
+
+const LEGEND_ROW = 24;
+
+/**
+ * How many rows a plain legend of `names` takes in a chart `width` px wide: each item is its
+ * symbol (25 px + gap) and its text (about 12 px a character, 7 for Latin letters and digits).
+ */
+function legendRowCount(names, width) {
+  const room = Math.max(width - 16, 120);
+  let rows = 1;
+  let used = 0;
+  for (const name of names) {
+    const item = 35 + [...name].reduce((sum, ch) => sum + (ch.charCodeAt(0) > 255 ? 12 : 7), 0);
+    if (used > 0 && used + item > room) {
+      rows += 1;
+      used = 0;
+    }
+    used += item;
+  }
+  return rows;
+}
+
 /** The mean sten per factor of several profiles. */
 export function meanStens(profiles) {
   const mean = {};
@@ -150,8 +276,10 @@ export function meanStens(profiles) {
  * `teams`: `[{ name, components: { fit, balance, skills, structure, penalty } }]`; the penalty is
  * drawn below zero, as what it takes away.
  */
-export function componentsOption(teams) {
+export function componentsOption(teams, width = 800) {
   const keys = ["fit", "balance", "skills", "structure", "penalty"];
+  // A value over each bar only where bars are wide enough for "100" (on a phone they ran together).
+  const barRoom = (width - 64) / keys.length / Math.max(teams.length, 1);
   return {
     ...base(),
     color: PALETTE,
@@ -162,14 +290,26 @@ export function componentsOption(teams) {
       axisPointer: { type: "shadow" },
       valueFormatter: (v) => (v * 100).toFixed(1),
     },
-    xAxis: { type: "category", data: keys.map((k) => t(`component.${k}`)), axisLabel: { interval: 0 } },
-    yAxis: { type: "value", min: -0.5, max: 1, axisLabel: { formatter: (v) => Math.round(v * 100) } },
+    xAxis: {
+      type: "category",
+      data: keys.map((k) => t(`component.${k}`)),
+      axisLabel: fitLabels(width, keys.length),
+    },
+    // Ticks every 25 points: ECharts' own choice put 90 and 100 on top of each other.
+    yAxis: {
+      type: "value",
+      min: -0.5,
+      max: 1,
+      interval: 0.25,
+      axisLabel: { formatter: (v) => Math.round(v * 100) },
+    },
     series: teams.map((team) => ({
       name: team.name,
       type: "bar",
       barMaxWidth: 28,
+      labelLayout: { hideOverlap: true },
       label: {
-        show: teams.length <= 3,
+        show: teams.length <= 3 && barRoom >= 24,
         position: "top",
         formatter: (p) => (p.value * 100).toFixed(0),
         fontSize: 10,

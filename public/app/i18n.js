@@ -2,9 +2,10 @@
  * Every string of the page in Chinese (default) and English. `t(key, vars)` looks a key up in the
  * current language; `pick({ zh, en })` chooses from the API's bilingual texts. The choice is kept in
  * localStorage and announced with a `banzi:lang` event so the current screen redraws. The follow-up
- * screens' strings live in i18n-follow-up.js and are merged into the same tables.
+ * screens' strings live in i18n-follow-up.js, the page furniture's in i18n-page.js, and are merged into the same tables.
  */
 import * as followUp from "./i18n-follow-up.js";
+import * as pageStrings from "./i18n-page.js";
 
 const LANG_KEY = "banzi.lang";
 
@@ -660,7 +661,10 @@ const values = {
   },
 };
 
-export const TABLES = { zh: { ...zh, ...followUp.zh }, en: { ...en, ...followUp.en } };
+export const TABLES = {
+  zh: { ...zh, ...followUp.zh, ...pageStrings.zh },
+  en: { ...en, ...followUp.en, ...pageStrings.en },
+};
 export const LANGS = ["zh", "en"];
 
 let lang = LANGS.includes(localStorage.getItem(LANG_KEY)) ? localStorage.getItem(LANG_KEY) : "zh";

@@ -7,21 +7,34 @@ import { currentSession, signIn, signOut } from "./api.js";
 import { disposeCharts } from "./charts.js";
 import { h, replace } from "./dom.js";
 import { getLang, setLang, t } from "./i18n.js";
+import { setPrintOperator } from "./print.js";
 import { forgetRefs } from "./refs.js";
+import { watchTables } from "./tables.js";
 import { errorBox } from "./ui.js";
-import { cadreList, cadrePage } from "./views/cadres.js";
-import { exchangeScreen } from "./views/exchange.js";
-import { followUpScreen } from "./views/follow-up.js";
-import { importScreen } from "./views/imports.js";
-import { suggestionScreen } from "./views/suggestions.js";
-import { teamList, teamPage } from "./views/teams.js";
-import { validityScreen } from "./views/validity.js";
+
+/** Each screen's module, loaded when the screen is first shown, and the function that draws it. */
+const VIEWS = {
+  cadres: async (route) => {
+    const m = await import("./views/cadres.js");
+    return route.id ? m.cadrePage : m.cadreList;
+  },
+  teams: async (route) => {
+    const m = await import("./views/teams.js");
+    return route.id ? m.teamPage : m.teamList;
+  },
+  suggestions: async () => (await import("./views/suggestions.js")).suggestionScreen,
+  exchange: async () => (await import("./views/exchange.js")).exchangeScreen,
+  imports: async () => (await import("./views/imports.js")).importScreen,
+  followup: async () => (await import("./views/follow-up.js")).followUpScreen,
+  validity: async () => (await import("./views/validity.js")).validityScreen,
+};
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const who = document.getElementById("who");
 const langButton = document.getElementById("lang-switch");
 const signOutButton = document.getElementById("sign-out");
+const menuButton = document.getElementById("menu-toggle");
 
 const SCREENS = ["cadres", "teams", "suggestions", "exchange", "imports", "followup", "validity"];
 let session = null;
@@ -45,7 +58,12 @@ function drawChrome() {
   langButton.lang = getLang() === "zh" ? "en" : "zh-CN";
   signOutButton.textContent = t("signin.out");
   signOutButton.hidden = !session;
+  // On a phone the menu folds behind 菜单 (style.css); each drawing starts folded.
+  menuButton.hidden = !session;
+  menuButton.setAttribute("aria-expanded", "false");
+  nav.classList.remove("open");
   who.textContent = session ? t("signin.as", { role: t(`role.${session.role}`) }) : "";
+  setPrintOperator(session);
   const { screen } = parseHash();
   replace(
     nav,
@@ -79,15 +97,7 @@ async function render({ focus = false } = {}) {
   );
   replace(main, screen);
   try {
-    const view = {
-      cadres: route.id ? cadrePage : cadreList,
-      teams: route.id ? teamPage : teamList,
-      suggestions: suggestionScreen,
-      exchange: exchangeScreen,
-      imports: importScreen,
-      followup: followUpScreen,
-      validity: validityScreen,
-    }[route.screen];
+    const view = await VIEWS[route.screen](route);
     const content = await view(route);
     if (mine !== renderCount) return;
     replace(screen, content);
@@ -151,6 +161,13 @@ document.querySelector("a.skip")?.addEventListener("click", (event) => {
   main.focus();
   main.scrollIntoView();
 });
+menuButton.addEventListener("click", () => {
+  const open = !nav.classList.contains("open");
+  nav.classList.toggle("open", open);
+  menuButton.setAttribute("aria-expanded", String(open));
+  if (open) nav.querySelector("a")?.focus();
+});
+watchTables(main);
 langButton.addEventListener("click", () => setLang(getLang() === "zh" ? "en" : "zh"));
 window.addEventListener("banzi:lang", () => render());
 window.addEventListener("hashchange", () => render({ focus: true }));

@@ -1,6 +1,6 @@
 /** Pieces the screens share: error boxes, badges, violation lists and chart containers. */
 import { ApiError } from "./api.js";
-import { mountChart } from "./charts.js";
+import { mountChart, printWidth as paperWidth } from "./charts.js";
 import { h } from "./dom.js";
 import { pick, t } from "./i18n.js";
 
@@ -33,9 +33,16 @@ export function violationItem(v) {
 
 /**
  * A chart container; the chart is drawn when the screen is in the document (main.js sends
- * `banzi:mount`), so ECharts can measure it. `name` goes into `data-chart`.
+ * `banzi:mount`), so ECharts can measure it. `name` goes into `data-chart`; `label` is the short
+ * text summary screen readers get instead of the picture (ECharts' own description is turned off);
+ * `option` may be a function of the container's width (narrow screens get fewer, turned labels);
+ * `printHeight` is the chart's height on paper, `printShare` the share of the sheet's width its card takes.
  */
-export function chartBox(name, option, { height = 420, label } = {}) {
+export function chartBox(
+  name,
+  option,
+  { height = 420, printHeight = Math.min(height, 380), printShare = 1, label } = {},
+) {
   const el = h("div", {
     class: "chart",
     role: "img",
@@ -43,10 +50,28 @@ export function chartBox(name, option, { height = 420, label } = {}) {
     dataset: { chart: name },
     style: { height: `${height}px` },
   });
-  el.addEventListener("banzi:mount", () => mountChart(el, typeof option === "function" ? option() : option), {
-    once: true,
-  });
+  el.style.setProperty("--print-height", `${printHeight}px`);
+  el.style.setProperty("--print-width", `${paperWidth(printShare)}px`);
+  el.addEventListener(
+    "banzi:mount",
+    () =>
+      mountChart(el, option).catch((error) => {
+        el.replaceWith(errorBox(error));
+      }),
+    { once: true },
+  );
   return el;
+}
+
+/**
+ * Moves keyboard focus (and the view) to an answer that may have appeared below the fold: its
+ * first heading or alert, so staff see that something happened and screen readers read it.
+ */
+export function showAnswer(area) {
+  const target = area.querySelector("h2, [role=alert]") ?? area;
+  if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "start" });
 }
 
 /** A `<section>` with a heading. */

@@ -127,8 +127,16 @@ export const unlabelled = (page: Page) =>
 export const shot = (page: Page, name: string, fullPage = true) =>
   page.screenshot({ path: `${SHOTS}${name}.png`, fullPage });
 
-/** The `series` of the ECharts instance drawn in `[data-chart=name]`, as the page holds it. */
-export function chartSeries(page: Page, name: string) {
+/**
+ * The `series` of the ECharts instance drawn in `[data-chart=name]`, as the page holds it (null
+ * when there is no such chart). ECharts loads when a screen first draws a chart: this waits for it.
+ */
+export async function chartSeries(page: Page, name: string) {
+  await page.waitForFunction((chart) => {
+    const el = document.querySelector(`[data-chart="${chart}"]`);
+    const echarts = (window as unknown as { echarts?: { getInstanceByDom(el: Element): unknown } }).echarts;
+    return !el || Boolean(echarts?.getInstanceByDom(el));
+  }, name);
   return page.evaluate((chart) => {
     const el = document.querySelector(`[data-chart="${chart}"]`) as HTMLElement | null;
     const echarts = (window as unknown as { echarts: { getInstanceByDom(el: HTMLElement): unknown } })

@@ -1,8 +1,9 @@
 /** Cadres: a filterable list, and a cadre's page (profile chart, derived factors, history, rules). */
 import { get, getAll, post } from "../api.js";
-import { profileOption } from "../charts.js";
+import { profileOption, stensSummary } from "../charts.js";
 import { field, h, num, select } from "../dom.js";
-import { FACTORS, factorLabel, label, t } from "../i18n.js";
+import { FACTORS, label, t } from "../i18n.js";
+import { printButton } from "../print.js";
 import { counties, placeName, postName, refs, regionName } from "../refs.js";
 import { badge, cadreLink, cadresById, chartBox, errorBox, section, table, violationItem } from "../ui.js";
 
@@ -338,9 +339,15 @@ export async function cadrePage(route) {
           t("cadre.profileNote"),
           ideal ? ` (${postName(r, cadre.currentPost)})` : "",
         ),
-        chartBox("profile", () => profileOption({ profiles, ideal }), {
+        chartBox("profile", (width) => profileOption({ profiles, ideal }, width), {
           height: 520,
-          label: `${t("cadre.profile")}: ${FACTORS.map((f) => `${factorLabel(f)} ${cadre.assessment.stens[f]}`).join(", ")}`,
+          printHeight: 420,
+          // The sheet's left column (style.css: `.sheet .grid-2` is 56fr : 44fr on paper).
+          printShare: 56 / 100,
+          label: t("summary.profile", {
+            name: cadre.name,
+            stens: stensSummary(cadre.assessment.stens),
+          }),
         }),
       )
     : h("p", { class: "muted" }, t("cadre.noAssessment"));
@@ -362,9 +369,9 @@ export async function cadrePage(route) {
 
   return h(
     "div",
-    null,
-    h("p", null, h("a", { href: "#/cadres" }, `← ${t("common.back")}`)),
-    h("h1", null, `${cadre.name} (${cadre.id})`),
+    { class: "sheet", dataset: { sheet: "cadre" } },
+    h("p", { class: "no-print" }, h("a", { href: "#/cadres" }, `← ${t("common.back")}`)),
+    h("div", { class: "title-row" }, h("h1", null, `${cadre.name} (${cadre.id})`), printButton()),
     h(
       "div",
       { class: "grid-2" },

@@ -4,14 +4,27 @@
  * leaves), the moves from → to with each cadre's preference rank, and the preference satisfaction.
  */
 import { ApiError, get, getAll, post } from "../api.js";
+import { fitLabels } from "../charts.js";
 import { field, h, nextId, percent, points, replace, select } from "../dom.js";
 import { t } from "../i18n.js";
 import { placeName, postName, refs, regionName } from "../refs.js";
-import { badge, cadreLink, cadresById, chartBox, errorBox, section, table, violationItem } from "../ui.js";
+import {
+  badge,
+  cadreLink,
+  cadresById,
+  chartBox,
+  errorBox,
+  section,
+  showAnswer,
+  table,
+  violationItem,
+} from "../ui.js";
 
 const POLL_MS = 500;
 /** The last plan on this screen, redrawn after a language switch. */
 let last = null;
+/** Leaves a team out of the selection and plans again (set by the screen's form). */
+let dropTeam = () => {};
 
 const list = (text) =>
   text
@@ -85,6 +98,21 @@ export async function exchangeScreen() {
         };
         if (list(volunteers.value).length) request.volunteers = list(volunteers.value);
         start.disabled = true;
+        // Progress shows at once: a short plan may be over before the first poll.
+        replace(
+          out,
+          section(
+            t("exchange.progress"),
+            h(
+              "p",
+              { role: "status" },
+              h("progress", { "aria-label": t("exchange.progress") }),
+              " ",
+              t("exchange.starting"),
+            ),
+          ),
+        );
+        showAnswer(out);
         try {
           const before = new Map(
             await Promise.all(
@@ -112,6 +140,7 @@ export async function exchangeScreen() {
                 )
               : errorBox(error),
           );
+          showAnswer(out);
         } finally {
           start.disabled = false;
         }
@@ -133,6 +162,11 @@ export async function exchangeScreen() {
     ),
     start,
   );
+  dropTeam = (teamId) => {
+    const box = boxes.map((b) => b.querySelector("input")).find((x) => x.value === teamId);
+    if (box) box.checked = false;
+    form.requestSubmit();
+  };
   if (last?.view) draw(out, r);
   return h("div", null, h("h1", null, t("exchange.title")), h("p", null, t("exchange.intro")), form, out);
 }
@@ -142,13 +176,13 @@ async function follow(out, r, id) {
     const view = await get(`/v1/exchange-plans/${encodeURIComponent(id)}`);
     last.view = view;
     if (view.plan)
-      last.names = await cadresById(
-        get,
-        view.plan.moves.map((m) => m.memberId),
-      );
+      last.names = await cadresById(get, [...view.plan.moves.map((m) => m.memberId), ...view.plan.unplaced]);
     if (!out.isConnected) return;
     draw(out, r);
-    if (view.status === "succeeded" || view.status === "failed") return;
+    if (view.status === "succeeded" || view.status === "failed") {
+      showAnswer(out.querySelector("[data-result]") ?? out);
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -171,18 +205,33 @@ function draw(out, r) {
   if (!plan) return replace(out, progress);
 
   const prefs = plan.preferences;
+  const infeasible = plan.status === "infeasible";
+  // What blocks the plan comes first: the county and the rule, with the offer to leave it out.
+  const blocking = (plan.reasons ?? []).filter((x) => x.teamId && last.teams.has(x.teamId));
+  const blockers = [...new Map(blocking.map((x) => [x.teamId, x])).values()].map((x) => {
+    const county = regionName(r, last.teams.get(x.teamId).region);
+    return h(
+      "div",
+      { class: "blocked", dataset: { blocking: x.teamId } },
+      h("p", { class: "big" }, badge("bad", x.rule), " ", t("exchange.blocked", { county, rule: x.rule })),
+      h("button", { type: "button", onclick: () => dropTeam(x.teamId) }, t("exchange.drop", { county })),
+    );
+  });
   const summary = section(
     t("exchange.result"),
+    blockers,
     h(
       "p",
       null,
-      badge(plan.status === "infeasible" ? "bad" : "ok", t(`sugg.status.${plan.status}`)),
+      badge(infeasible ? "bad" : "ok", t(`sugg.status.${plan.status}`)),
       " ",
-      t("exchange.totals", {
-        total: points(plan.totalScore / Math.max(plan.teams.length, 1)),
-        worst: points(plan.worstScore),
-        moves: plan.moves.filter((m) => m.moved).length,
-      }),
+      infeasible
+        ? t("exchange.noAverage")
+        : t("exchange.totals", {
+            total: points(plan.totalScore / Math.max(plan.teams.length, 1)),
+            worst: points(plan.worstScore),
+            moves: plan.moves.filter((m) => m.moved).length,
+          }),
     ),
     h(
       "p",
@@ -195,7 +244,6 @@ function draw(out, r) {
         top3: percent(prefs.top3Share),
       }),
     ),
-    plan.unplaced.length ? h("p", null, `${t("exchange.unplaced")}: `, plan.unplaced.join(", ")) : null,
     plan.reasons?.length
       ? h(
           "ul",
@@ -203,7 +251,21 @@ function draw(out, r) {
           plan.reasons.map((x) => violationItem({ severity: "hard", ...x })),
         )
       : null,
+    // Often most of the pool: folded under its count, by name with the id beside it.
+    plan.unplaced.length
+      ? h(
+          "details",
+          { dataset: { unplaced: String(plan.unplaced.length) } },
+          h("summary", null, t("exchange.unplacedCount", { n: plan.unplaced.length })),
+          h(
+            "p",
+            null,
+            plan.unplaced.flatMap((id, i) => [i ? "，" : "", cadreLink(id, names.get(id))]),
+          ),
+        )
+      : null,
   );
+  summary.dataset.result = plan.status;
   if (plan.teams.length === 0) return replace(out, progress, summary);
 
   const arriving = (team) => plan.moves.filter((m) => m.to.teamId === team.teamId);
@@ -273,16 +335,16 @@ function draw(out, r) {
     : h("p", { class: "muted" }, t("exchange.noMoves"));
   const chart = chartBox(
     "exchange-scores",
-    () => ({
+    (width) => ({
       animation: false,
-      aria: { enabled: true },
+      aria: { enabled: false },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 48 },
       tooltip: { trigger: "axis", valueFormatter: (v) => (v * 100).toFixed(1) },
       xAxis: {
         type: "category",
         data: plan.teams.map((x) => regionName(r, x.region)),
-        axisLabel: { interval: 0 },
+        axisLabel: fitLabels(width, plan.teams.length),
       },
       yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: (v) => Math.round(v * 100) } },
       series: [
@@ -294,7 +356,16 @@ function draw(out, r) {
         { name: t("exchange.after"), type: "bar", data: plan.teams.map((x) => x.score) },
       ],
     }),
-    { height: 260, label: t("exchange.board") },
+    {
+      height: 260,
+      label: t("summary.exchange", {
+        values: plan.teams
+          .map(
+            (x) => `${regionName(r, x.region)} ${points(before.get(x.teamId)?.score)} → ${points(x.score)}`,
+          )
+          .join("，"),
+      }),
+    },
   );
   replace(
     out,

@@ -5,11 +5,22 @@
  * placements recorded for follow-up and the seats set on the team).
  */
 import { ApiError, api, get, getAll, post } from "../api.js";
-import { componentsOption } from "../charts.js";
+import { componentsOption, componentsSummary } from "../charts.js";
 import { field, h, nextId, percent, points, replace, select } from "../dom.js";
 import { label, pick, t } from "../i18n.js";
+import { printButton } from "../print.js";
 import { counties, postName, refs, regionName } from "../refs.js";
-import { badge, cadreLink, cadresById, chartBox, errorBox, section, table, violationItem } from "../ui.js";
+import {
+  badge,
+  cadreLink,
+  cadresById,
+  chartBox,
+  errorBox,
+  section,
+  showAnswer,
+  table,
+  violationItem,
+} from "../ui.js";
 
 const RANKS = ["deputy-section", "section", "deputy-division", "division", "deputy-bureau"];
 /** The last answer, kept so a language switch redraws it without asking again. */
@@ -53,7 +64,13 @@ export async function suggestionScreen(route) {
   const top = h("input", { type: "number", name: "top", min: 2, max: 10, value: "3" });
   const seed = h("input", { type: "number", name: "seed", min: 0, value: "1" });
   const results = h("div", { class: "results", "aria-live": "polite" });
-  const submit = h("button", { type: "submit", class: "primary" }, t("sugg.submit"));
+  const noSeatId = nextId("no-seat");
+  const noSeat = h("p", { class: "hint", id: noSeatId, role: "status" }, t("sugg.nothingToFill"));
+  const submit = h(
+    "button",
+    { type: "submit", class: "primary", "aria-describedby": noSeatId },
+    t("sugg.submit"),
+  );
 
   async function drawSeats() {
     const team = teams.find((x) => x.id === teamSelect.value);
@@ -66,9 +83,17 @@ export async function suggestionScreen(route) {
       get(`/v1/teams/${encodeURIComponent(team.id)}/score`).catch(() => null),
     ]);
     // Holders who break a hard rule in their seat (e.g. R4) must be replaced: checked from the start.
+    // A hard rule two members break together (R2, kin in one team) is solved by vacating either
+    // seat: both are offered, neither chosen for the staff.
     const mustGo = new Map();
+    const eitherGo = new Map();
     for (const v of score?.violations ?? [])
       if (v.severity === "hard" && v.seat !== undefined) mustGo.set(v.seat, v.rule);
+      else if (v.severity === "hard")
+        for (const memberId of v.memberIds ?? []) {
+          const seat = team.seats.findIndex((x) => x.cadreId === memberId);
+          if (seat >= 0 && !mustGo.has(seat)) eitherGo.set(seat, v.rule);
+        }
     replace(
       vacateBox,
       h("legend", null, t("sugg.vacate")),
@@ -94,10 +119,19 @@ export async function suggestionScreen(route) {
               : t("sugg.vacantAlready"),
           ),
           mustGo.has(i) ? badge("bad", t("sugg.mustGo", { rule: mustGo.get(i) })) : null,
+          eitherGo.has(i) ? badge("warn", t("sugg.eitherGo", { rule: eitherGo.get(i) })) : null,
         );
       }),
     );
+    updateSubmit();
   }
+  /** 生成建议 asks for something only when a seat is to be filled (vacant, or ticked to change). */
+  function updateSubmit() {
+    const nothing = !vacateBox.querySelector("input[name=vacate]:checked");
+    submit.disabled = nothing;
+    noSeat.hidden = !nothing;
+  }
+  vacateBox.addEventListener("change", updateSubmit);
   teamSelect.addEventListener("change", drawSeats);
   await drawSeats();
 
@@ -149,8 +183,9 @@ export async function suggestionScreen(route) {
         } catch (error) {
           replace(results, errorBox(error));
         } finally {
-          submit.disabled = false;
+          updateSubmit();
         }
+        showAnswer(results);
       },
     },
     h(
@@ -169,7 +204,7 @@ export async function suggestionScreen(route) {
         h("div", { class: "row" }, field(t("sugg.top"), top), field(t("sugg.seed"), seed)),
       ),
     ),
-    submit,
+    h("div", { class: "row" }, submit, noSeat),
   );
   if (last && last.teamId === chosen) await drawResults(results, r);
   return h("div", null, h("h1", null, t("sugg.title")), h("p", null, t("sugg.intro")), form, results);
@@ -341,25 +376,22 @@ async function drawResults(el, r) {
       placeArea(s, result),
     );
   });
+  const optionScores = result.suggestions.map((s) => ({
+    name: t("sugg.option", { rank: s.rank }),
+    components: s.components,
+  }));
   replace(
     el,
-    section(t("sugg.title"), status, reasons),
+    section(t("sugg.title"), h("div", { class: "title-row" }, status, printButton()), reasons),
     result.suggestions.length === 0 ? h("p", null, t("sugg.none")) : null,
     result.comparison ? comparisonBlock(result.comparison, names) : null,
     result.suggestions.length
       ? section(
           t("team.components"),
-          chartBox(
-            "suggestion-components",
-            () =>
-              componentsOption(
-                result.suggestions.map((s) => ({
-                  name: t("sugg.option", { rank: s.rank }),
-                  components: s.components,
-                })),
-              ),
-            { height: 280, label: t("team.components") },
-          ),
+          chartBox("suggestion-components", (width) => componentsOption(optionScores, width), {
+            height: 280,
+            label: componentsSummary(optionScores),
+          }),
         )
       : null,
     h("div", { class: "options", dataset: { list: "suggestions" } }, cards),

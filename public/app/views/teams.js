@@ -1,8 +1,9 @@
 /** Teams: the list with each team's score, and a team's page with violations highlighted in place. */
 import { get, getAll } from "../api.js";
-import { componentsOption, meanStens, profileOption } from "../charts.js";
+import { componentsOption, componentsSummary, meanStens, profileOption, stensSummary } from "../charts.js";
 import { field, h, percent, points, select } from "../dom.js";
 import { factorLabel, pick, t } from "../i18n.js";
+import { printButton } from "../print.js";
 import { postName, refs, regionName } from "../refs.js";
 import {
   badge,
@@ -173,8 +174,8 @@ export async function teamPage(route) {
   return h(
     "div",
     null,
-    h("p", null, h("a", { href: "#/teams" }, `← ${t("common.back")}`)),
-    h("h1", null, team.name ?? team.id),
+    h("p", { class: "no-print" }, h("a", { href: "#/teams" }, `← ${t("common.back")}`)),
+    h("div", { class: "title-row" }, h("h1", null, team.name ?? team.id), printButton()),
     h(
       "div",
       { class: "grid-2" },
@@ -222,8 +223,11 @@ export async function teamPage(route) {
         t("team.components"),
         chartBox(
           "components",
-          () => componentsOption([{ name: team.name ?? team.id, components: score.components }]),
-          { height: 260, label: t("team.components") },
+          (width) => componentsOption([{ name: team.name ?? team.id, components: score.components }], width),
+          {
+            height: 260,
+            label: componentsSummary([{ name: team.name ?? team.id, components: score.components }]),
+          },
         ),
         h("h3", null, t("team.balance")),
         h(
@@ -270,9 +274,13 @@ export async function teamPage(route) {
       ? section(
           t("team.overlay"),
           h("p", { class: "muted" }, t("team.overlayNote")),
-          chartBox("overlay", () => profileOption({ profiles: overlay }), {
+          chartBox("overlay", (width) => profileOption({ profiles: overlay }, width), {
             height: 560,
-            label: t("team.overlay"),
+            printHeight: 520,
+            label: t("summary.overlay", {
+              n: profiles.length,
+              stens: stensSummary(overlay[overlay.length - 1].stens),
+            }),
           }),
         )
       : null,
