@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import { Credentials } from "./auth/credentials";
 import { nodeClientAddress } from "./auth/client";
+import { Credentials } from "./auth/credentials";
 import { guard } from "./auth/guard";
 import { idempotency } from "./auth/idempotency";
 import { tokenBuckets } from "./auth/rate-limit";
@@ -13,9 +13,9 @@ import { docsInitScript, docsPage } from "./lib/docs-page";
 import { checkBodies } from "./lib/json-body";
 import { methodNotAllowed } from "./lib/method-not-allowed";
 import { ApiError } from "./lib/problem";
-import { isBusy } from "./lib/sqlite-errors";
 import { problemWithHeaders, responseHeaders } from "./lib/response-headers";
 import { createRouter } from "./lib/router";
+import { isBusy } from "./lib/sqlite-errors";
 import { assessmentRoutes } from "./routes/assessments";
 import { auditRoutes } from "./routes/audit";
 import { cadreRoutes } from "./routes/cadres";
@@ -198,7 +198,8 @@ function renderError(error: Error, c: Context): Response {
 }
 
 /** A stack frame that names code only: `at [function ](file:line:col)` with a path, nothing else. */
-const STACK_FRAME = /^at (?:[\w$.<>[\] ]{1,200} )?\(?((?:file:\/\/|node:|\/|[A-Za-z]:\\)[^()\s]{1,300}:\d+:\d+)\)?$/;
+const STACK_FRAME =
+  /^at (?:[\w$.<>[\] ]{1,200} )?\(?((?:file:\/\/|node:|\/|[A-Za-z]:\\)[^()\s]{1,300}:\d+:\d+)\)?$/;
 
 /**
  * What the log may say about an unexpected error: its kind, codes and where it was thrown — never

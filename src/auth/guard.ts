@@ -221,7 +221,8 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
       presented = authorization !== undefined || cookie !== undefined;
       const cached = policy.roles === "public" ? undefined : cachedBearer(authorization, options);
       // Unknown credentials cost a table read and may be guesses: limited per address before it.
-      if (!cached && !(cookie !== undefined && options.credentials.knowsSession(cookie))) await chargeAddress();
+      if (!cached && !(cookie !== undefined && options.credentials.knowsSession(cookie)))
+        await chargeAddress();
       // The login route ignores whatever credentials come with it (a stale cookie must not block it).
       principal =
         policy.roles === "public" ? undefined : (cached ?? (await authenticate(c, authorization, options)));

@@ -12,8 +12,8 @@
  * Imports keep their own, content-aware scheme (src/services/imports.ts).
  */
 import { and, eq, lt } from "drizzle-orm";
-import type { Db } from "../../db/client";
 import type { Context, Next } from "hono";
+import type { Db } from "../../db/client";
 import { idempotencyKeys } from "../../db/schema";
 import type { Clock } from "../deps";
 import { ApiError } from "../lib/problem";

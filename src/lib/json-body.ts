@@ -76,7 +76,11 @@ export function scanJsonText(text: string, maxDepth = MAX_JSON_DEPTH): JsonTextP
   const lone = (): JsonTextProblem => {
     const top = stack[stack.length - 1];
     const path = top && !top.array && top.expectKey ? pathOf(text, stack.slice(0, -1)) : pathOf(text, stack);
-    return { field: path, code: "lone_surrogate", message: "a \\u escape of a lone UTF-16 surrogate is not text" };
+    return {
+      field: path,
+      code: "lone_surrogate",
+      message: "a \\u escape of a lone UTF-16 surrogate is not text",
+    };
   };
   for (let i = 0; i < n; i++) {
     const ch = text.charCodeAt(i);
@@ -93,7 +97,8 @@ export function scanJsonText(text: string, maxDepth = MAX_JSON_DEPTH): JsonTextP
         const unit = hex4(text, i + 2);
         if (unit >= 0xdc00 && unit <= 0xdfff) return lone();
         if (unit >= 0xd800 && unit <= 0xdbff) {
-          const low = text.charCodeAt(i + 6) === 0x5c && text.charCodeAt(i + 7) === 0x75 ? hex4(text, i + 8) : -1;
+          const low =
+            text.charCodeAt(i + 6) === 0x5c && text.charCodeAt(i + 7) === 0x75 ? hex4(text, i + 8) : -1;
           if (low < 0xdc00 || low > 0xdfff) return lone();
           i += 11;
         } else i += 5;
@@ -151,7 +156,8 @@ export function checkBodies(): MiddlewareHandler {
       throw bodyProblem("(body)", "invalid_utf8", "the body is not valid UTF-8");
     }
     // Hono's json() and text() read this cache; the body stream has been consumed.
-    (c.req as unknown as { bodyCache: Record<string, Promise<unknown>> }).bodyCache.text = Promise.resolve(text);
+    (c.req as unknown as { bodyCache: Record<string, Promise<unknown>> }).bodyCache.text =
+      Promise.resolve(text);
     if (method === "PATCH" && (text.trim() === "" || EMPTY_OBJECT.test(text)))
       throw bodyProblem("(body)", "empty_patch", "a PATCH must name at least one field to change");
     const problem = scanJsonText(text);

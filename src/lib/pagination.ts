@@ -37,7 +37,9 @@ export function decodeCursor(
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const key: unknown = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))),
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+        Uint8Array.from(binary, (ch) => ch.charCodeAt(0)),
+      ),
     );
     if (
       Array.isArray(key) &&
