@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { nodeClientAddress } from "./auth/client";
 import { Credentials } from "./auth/credentials";
 import { guard } from "./auth/guard";
-import { idempotency } from "./auth/idempotency";
+import { IDEMPOTENCY_WAIT_MS, idempotency } from "./auth/idempotency";
 import { tokenBuckets } from "./auth/rate-limit";
 import { deadlines } from "./auth/timeout";
 import { type AppDeps, defaultConfig, type RequestServices, systemClock } from "./deps";
@@ -114,8 +114,12 @@ export function createApp(deps: AppDeps) {
         addressLimiter: deps.addressLimiter ?? (() => addressBuckets),
         clientAddress: deps.clientAddress ?? ((c) => nodeClientAddress(c, config)),
         now: () => clock.now(),
-        // A reservation older than twice the request deadline was left by a request that died.
-        idempotency: idempotency(clock, Math.max(60_000, 2 * config.requestTimeoutMs)),
+        // A reservation older than twice the request deadline was left by a request that died; a
+        // duplicate waits for the first answer at most a third of its own deadline.
+        idempotency: idempotency(clock, {
+          staleAfterMs: Math.max(60_000, 2 * config.requestTimeoutMs),
+          waitMs: Math.min(IDEMPOTENCY_WAIT_MS, Math.floor(config.requestTimeoutMs / 3)),
+        }),
       });
   // One layer for what every request needs — its services; on the API, the deadline and body limit;
   // then the guard — rather than one per concern: each layer of Hono's chain costs a dispatch.

@@ -243,7 +243,8 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
             headers: { "retry-after": "1" },
           });
       }
-    } catch (error) {
+    } catch (caught) {
+      let error = caught;
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
         try {
           await chargeAddress();

@@ -6,7 +6,7 @@
  *
  * The key is reserved before the work, by inserting its row with status 0 ("in progress"): of two
  * requests racing with one key exactly one inserts it and runs; the other waits for the first
- * answer and replays it, or — if the first is still running after {@link IDEMPOTENCY_WAIT_MS} —
+ * answer and replays it, or — if the first is still running after its wait (see {@link IDEMPOTENCY_WAIT_MS}) —
  * gets 409 `in_progress`. A failed first attempt releases the key (a retry runs again); a
  * reservation left by a process that died is taken over once older than its `staleAfterMs`.
  * Imports keep their own, content-aware scheme (src/services/imports.ts).
@@ -26,7 +26,10 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 /** How long a stored answer is replayed: long enough for a client's retries, not forever. */
 export const IDEMPOTENCY_KEY_HOURS = 24;
 
-/** How long a racing duplicate waits for the first request's answer before a 409 `in_progress`. */
+/**
+ * How long a racing duplicate waits for the first request's answer before a 409 `in_progress` (at
+ * most; the app waits no more than a third of its request deadline, so the 409 comes before a 503).
+ */
 export const IDEMPOTENCY_WAIT_MS = 10_000;
 
 /** The status stored while the first request with a key is still running. */
@@ -43,11 +46,14 @@ const IN_PROGRESS = 0;
  * await idempotent(c, next, principal); // inside the guard, for an idempotent POST
  * ```
  */
-export function idempotency(clock: Clock, staleAfterMs = 120_000): Idempotency {
+export function idempotency(
+  clock: Clock,
+  options: { staleAfterMs: number; waitMs: number } = { staleAfterMs: 120_000, waitMs: IDEMPOTENCY_WAIT_MS },
+): Idempotency {
   return (c, next, principal) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
-    return withKey(c, next, principal, key, { clock, staleAfterMs });
+    return withKey(c, next, principal, key, { clock, ...options });
   };
 }
 
@@ -64,7 +70,7 @@ async function withKey(
   next: Next,
   principal: Principal,
   key: string,
-  options: { clock: Clock; staleAfterMs: number },
+  options: { clock: Clock; staleAfterMs: number; waitMs: number },
 ): Promise<Response | undefined> {
   if (!KEY.test(key))
     throw new ApiError("validation_failed", "header.idempotency-key: 1–255 visible ASCII characters", {
@@ -83,7 +89,7 @@ async function withKey(
   const requestSha256 = await sha256Hex(request);
   const thisKey = and(eq(idempotencyKeys.actorId, principal.tokenId), eq(idempotencyKeys.key, key));
 
-  const waitUntil = Date.now() + IDEMPOTENCY_WAIT_MS;
+  const waitUntil = Date.now() + options.waitMs;
   for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
     const now = options.clock.now();
     const reserved = await db
