@@ -126,11 +126,6 @@ export class Credentials {
     return row === undefined ? undefined : principalOf(checkToken(row, now));
   }
 
-  /** Whether `cookie` is a session this cache verified recently (not checked for expiry). */
-  knowsSession(cookie: string): boolean {
-    return Boolean(this.sessions.get(cookie));
-  }
-
   /** The principal of a session cookie `<id>.<secret>`, or 401. */
   async fromSession(db: Db, cookie: string, now: Date): Promise<Principal> {
     let entry = this.sessions.get(cookie);

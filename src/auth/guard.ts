@@ -205,7 +205,7 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
 
     let principal: Principal | undefined;
     let presented = false;
-    // Once per request, for a request without credentials this app already knows, or a refused one.
+    // Once per request: for a request without credentials (a login included), or a refused one.
     let charged = false;
     const chargeAddress = async () => {
       if (charged) return;
@@ -217,15 +217,14 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
     };
     try {
       const authorization = c.req.header("authorization");
-      const cookie = getCookie(c, SESSION_COOKIE);
-      presented = authorization !== undefined || cookie !== undefined;
-      const cached = policy.roles === "public" ? undefined : cachedBearer(authorization, options);
-      // Unknown credentials cost a table read and may be guesses: limited per address before it.
-      if (!cached && !(cookie !== undefined && options.credentials.knowsSession(cookie)))
-        await chargeAddress();
+      presented = authorization !== undefined || getCookie(c, SESSION_COOKIE) !== undefined;
+      // Without credentials, counted before anything else; with ones that fail, once they have (below).
+      if (!presented || policy.roles === "public") await chargeAddress();
       // The login route ignores whatever credentials come with it (a stale cookie must not block it).
       principal =
-        policy.roles === "public" ? undefined : (cached ?? (await authenticate(c, authorization, options)));
+        policy.roles === "public"
+          ? undefined
+          : (cachedBearer(authorization, options) ?? (await authenticate(c, authorization, options)));
       if (!allows(policy, principal?.role, config.publicDocs)) {
         if (!principal)
           throw new ApiError("unauthorized", "This route needs a token: 'Authorization: Bearer <token>'.", {
