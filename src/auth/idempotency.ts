@@ -107,7 +107,7 @@ async function withKey(
       })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
-    if (reserved.length > 0) return runReserved(c, next, db, thisKey, now);
+    if (reserved.length > 0) return runReserved(c, next, db, principal, key, now);
 
     const [stored] = await db.select().from(idempotencyKeys).where(thisKey);
     if (!stored) continue; // released between the insert and the read: try to reserve it again
@@ -148,9 +148,12 @@ async function runReserved(
   c: Context<AppEnv>,
   next: Next,
   db: Db,
-  thisKey: ReturnType<typeof and>,
+  principal: Principal,
+  key: string,
   now: Date,
 ): Promise<undefined> {
+  const ofActor = eq(idempotencyKeys.actorId, principal.tokenId);
+  const thisKey = and(ofActor, eq(idempotencyKeys.key, key));
   let stored = false;
   try {
     await next();
@@ -165,11 +168,7 @@ async function runReserved(
         .where(thisKey);
       stored = true;
       const expiredBefore = new Date(now.getTime() - IDEMPOTENCY_KEY_HOURS * 3_600_000).toISOString();
-      const actor = (c.get("auth") as Principal | undefined)?.tokenId;
-      if (actor)
-        await db
-          .delete(idempotencyKeys)
-          .where(and(eq(idempotencyKeys.actorId, actor), lt(idempotencyKeys.createdAt, expiredBefore)));
+      await db.delete(idempotencyKeys).where(and(ofActor, lt(idempotencyKeys.createdAt, expiredBefore)));
     }
   } finally {
     // A refusal or failure is not an answer to replay: a retry with the key runs again.
