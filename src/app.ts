@@ -1,18 +1,21 @@
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { nodeClientAddress } from "./auth/client";
 import { Credentials } from "./auth/credentials";
 import { guard } from "./auth/guard";
-import { idempotency } from "./auth/idempotency";
+import { IDEMPOTENCY_WAIT_MS, idempotency } from "./auth/idempotency";
 import { tokenBuckets } from "./auth/rate-limit";
 import { deadlines } from "./auth/timeout";
 import { type AppDeps, defaultConfig, type RequestServices, systemClock } from "./deps";
 import { limitBody } from "./lib/body-limit";
 import { docsInitScript, docsPage } from "./lib/docs-page";
+import { checkBodies } from "./lib/json-body";
 import { methodNotAllowed } from "./lib/method-not-allowed";
 import { ApiError } from "./lib/problem";
 import { problemWithHeaders, responseHeaders } from "./lib/response-headers";
 import { createRouter } from "./lib/router";
+import { isBusy } from "./lib/sqlite-errors";
 import { assessmentRoutes } from "./routes/assessments";
 import { auditRoutes } from "./routes/audit";
 import { cadreRoutes } from "./routes/cadres";
@@ -57,6 +60,7 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   const credentials = new Credentials();
   const buckets = config.rateLimit ? tokenBuckets(config.rateLimit) : undefined;
+  const addressBuckets = config.anonymousRateLimit ? tokenBuckets(config.anonymousRateLimit) : undefined;
   const audit = deps.audit ?? immediateAudit;
 
   const deadline = deadlines(config.requestTimeoutMs);
@@ -108,8 +112,15 @@ export function createApp(deps: AppDeps) {
         credentials,
         audit,
         rateLimiter: deps.rateLimiter ?? (() => buckets),
+        addressLimiter: deps.addressLimiter ?? (() => addressBuckets),
+        clientAddress: deps.clientAddress ?? ((c) => nodeClientAddress(c, config)),
         now: () => clock.now(),
-        idempotency: idempotency(clock),
+        // A reservation older than twice the request deadline was left by a request that died; a
+        // duplicate waits for the first answer at most a third of its own deadline.
+        idempotency: idempotency(clock, {
+          staleAfterMs: Math.max(60_000, 2 * config.requestTimeoutMs),
+          waitMs: Math.min(IDEMPOTENCY_WAIT_MS, Math.floor(config.requestTimeoutMs / 3)),
+        }),
       });
   // One layer for what every request needs — its services; on the API, the deadline and body limit;
   // then the guard — rather than one per concern: each layer of Hono's chain costs a dispatch.
@@ -127,6 +138,10 @@ export function createApp(deps: AppDeps) {
     if (!services.jobs || c.req.method === "GET" || c.req.method === "HEAD") return answered;
     return answered.then(() => (c.res.status < 400 ? announceChangeRerank(services) : undefined));
   });
+
+  // Bodies are checked after the guard (a 401 comes before a 422) and inside its chain (a refused
+  // body is audited as a failed attempt).
+  app.use("/v1/*", checkBodies());
 
   app.get("/health", (c) => c.json({ status: "ok", version: API_VERSION }));
 
@@ -192,30 +207,41 @@ function renderError(error: Error, c: Context): Response {
   });
 }
 
+/** A stack frame that names code only: `at [function ](file:line:col)` with a path, nothing else. */
+const STACK_FRAME =
+  /^at (?:[\w$.<>[\] ]{1,200} )?\(?((?:file:\/\/|node:|\/|[A-Za-z]:\\)[^()\s]{1,300}:\d+:\d+)\)?$/;
+
 /**
  * What the log may say about an unexpected error: its kind, codes and where it was thrown — never
- * its message, which for a failed query repeats the SQL parameters (names, stens, birthplaces).
+ * its message, which for a failed query repeats the SQL and its parameters (names, stens,
+ * birthplaces). A stack's first lines are its message (drizzle's `Failed query: …` then
+ * `params: …`), so only lines that are stack frames naming a file are kept.
  */
 export function describeForLog(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const name = (e as { name?: unknown }).name;
     const code = (e as { code?: unknown }).code;
-    parts.push(`${typeof name === "string" ? name : "Error"}${typeof code === "string" ? ` (${code})` : ""}`);
+    const safeName = typeof name === "string" && /^[\w$.]{1,60}$/.test(name) ? name : "Error";
+    const safeCode = typeof code === "string" && /^[\w.-]{1,60}$/.test(code) ? ` (${code})` : "";
+    parts.push(`${safeName}${safeCode}`);
   }
-  const stack =
-    error instanceof Error
-      ? (error.stack ?? "")
-          .split("\n")
-          .slice(1, 4)
-          .map((l) => l.trim())
-          .join(" | ")
-      : "";
-  return `${parts.join(" <- ")}${stack ? ` at ${stack}` : ""}`;
+  const frames: string[] = [];
+  if (error instanceof Error)
+    for (const line of (error.stack ?? "").split("\n")) {
+      const frame = STACK_FRAME.exec(line.trim());
+      if (frame?.[0]) frames.push(frame[0].slice(3));
+      if (frames.length === 3) break;
+    }
+  return `${parts.join(" <- ")}${frames.length > 0 ? ` at ${frames.join(" | ")}` : ""}`;
 }
 
 function toApiError(error: Error): ApiError {
   if (error instanceof ApiError) return error;
+  if (isBusy(error))
+    return new ApiError("unavailable", "The database is busy with other writes; retry shortly.", {
+      headers: { "retry-after": "2" },
+    });
   if (error instanceof HTTPException) {
     const headers = Object.fromEntries(error.getResponse().headers.entries());
     delete headers["content-type"];

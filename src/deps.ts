@@ -28,6 +28,19 @@ export interface AppConfig {
   /** Per-token rate limit on Node (token bucket); null for none. */
   rateLimit: { perSecond: number; burst: number } | null;
   /**
+   * Per-address limit on requests that carry no credentials the app already knows, and on refused
+   * ones (401, 403): what someone without a token may send (and add to the audit trail). Only
+   * applied where the client's address is known (see `AppDeps.clientAddress`); null for none.
+   */
+  anonymousRateLimit: { perSecond: number; burst: number } | null;
+  /** Whether the session cookie is `Secure` (from BANZI_PUBLIC_URL or the listening host). */
+  secureCookies: boolean;
+  /**
+   * A proxy in front sets `X-Forwarded-For` and `X-Forwarded-Proto` (BANZI_TRUST_PROXY): the
+   * client's address and scheme are read from them. Off by default: a client could set them.
+   */
+  trustProxy: boolean;
+  /**
    * Benchmarks only: serve every route without authentication, authorisation or audit, to measure
    * what they cost (`npm run load`). No environment variable sets it; only code that builds the
    * app itself can, so a deployment cannot switch authentication off by accident.
@@ -43,6 +56,9 @@ export const defaultConfig: AppConfig = {
   corsOrigins: [],
   requestTimeoutMs: 30_000,
   rateLimit: { perSecond: 50, burst: 200 },
+  anonymousRateLimit: { perSecond: 2, burst: 60 },
+  secureCookies: true,
+  trustProxy: false,
   benchmarkWithoutAuth: false,
 };
 
@@ -69,6 +85,13 @@ export interface AppDeps {
    * token buckets of `config.rateLimit`.
    */
   rateLimiter?: (c: Context) => RateLimiter | undefined;
+  /**
+   * The per-address limiter of unauthenticated and refused requests (the worker's binding); by
+   * default in-process token buckets of `config.anonymousRateLimit`.
+   */
+  addressLimiter?: (c: Context) => RateLimiter | undefined;
+  /** The client's address (the worker: `CF-Connecting-IP`); by default Node's socket peer. */
+  clientAddress?: (c: Context) => string | undefined;
 }
 
 /** What a request handler and a service get. */

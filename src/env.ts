@@ -34,7 +34,38 @@ const securityEnv = {
   BANZI_PUBLIC_DOCS: booleanFlag.default(false),
   /** Origins allowed to call the API from a browser (CORS), comma-separated; none by default. */
   BANZI_CORS_ORIGINS: OriginList,
+  /**
+   * Where users reach the server (`https://banzi.example.gov.cn`): an https URL makes the session
+   * cookie `Secure`, an http one does not. Unset: Secure unless the server listens on loopback.
+   */
+  BANZI_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+  /**
+   * A reverse proxy in front sets X-Forwarded-For and X-Forwarded-Proto (default false): the
+   * client's address (per-address limits) and scheme (the cookie's Secure flag) are read from them.
+   */
+  BANZI_TRUST_PROXY: booleanFlag.default(false),
 };
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+/**
+ * Whether session cookies are `Secure`, from the settings alone (never a request's Host header):
+ * `BANZI_PUBLIC_URL`'s scheme when set; otherwise Secure unless the server listens on loopback only
+ * (plain-HTTP development with `npm start`).
+ *
+ * @example
+ * ```ts
+ * secureCookies({ BANZI_PUBLIC_URL: "https://banzi.example" }); // true
+ * secureCookies({ HOST: "127.0.0.1" });                          // false
+ * ```
+ */
+export function secureCookies(env: { BANZI_PUBLIC_URL?: string | undefined; HOST?: string }): boolean {
+  if (env.BANZI_PUBLIC_URL) return env.BANZI_PUBLIC_URL.startsWith("https:");
+  return env.HOST === undefined || !LOOPBACK_HOSTS.has(env.HOST);
+}
 
 const LibsqlUrl = z
   .string()

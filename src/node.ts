@@ -15,7 +15,7 @@ import { migrateDb, openNodeDb } from "../db/node";
 import { isEmpty, loadDemoCity } from "../db/seed/load";
 import { createApp, describeForLog } from "./app";
 import { systemClock } from "./deps";
-import { type NodeEnv, NodeEnvSchema, parseEnv } from "./env";
+import { type NodeEnv, NodeEnvSchema, parseEnv, secureCookies } from "./env";
 import { InProcessRunner } from "./jobs/in-process";
 import { SWAGGER_ASSETS } from "./lib/docs-page";
 import { compressedStatic } from "./lib/static-files";
@@ -119,6 +119,8 @@ export async function serveNode(
       publicDocs: env.BANZI_PUBLIC_DOCS,
       corsOrigins: env.BANZI_CORS_ORIGINS,
       requestTimeoutMs: env.BANZI_REQUEST_TIMEOUT_MS,
+      secureCookies: secureCookies(env),
+      trustProxy: env.BANZI_TRUST_PROXY,
       // Each process keeps its own buckets (see BANZI_PROCESSES in the README).
       rateLimit:
         env.BANZI_RATE_LIMIT > 0

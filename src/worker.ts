@@ -5,7 +5,7 @@
 import type { Context, ExecutionContext } from "hono";
 import { openWebDb } from "../db/web";
 import { createApp } from "./app";
-import { parseEnv, type WorkerEnv, WorkerEnvSchema } from "./env";
+import { parseEnv, secureCookies, type WorkerEnv, WorkerEnvSchema } from "./env";
 import {
   consumeJobMessages,
   type JobMessage,
@@ -34,7 +34,24 @@ function appFor(env: WorkerEnv) {
       const banzi = (c.env as Bindings).banzi;
       return openWebDb(banzi.DATABASE_URL, banzi.DATABASE_AUTH_TOKEN);
     },
-    config: { publicDocs: env.BANZI_PUBLIC_DOCS, corsOrigins: env.BANZI_CORS_ORIGINS, rateLimit: null },
+    config: {
+      publicDocs: env.BANZI_PUBLIC_DOCS,
+      corsOrigins: env.BANZI_CORS_ORIGINS,
+      rateLimit: null,
+      // A worker is reached over HTTPS unless BANZI_PUBLIC_URL says otherwise (self-hosted workerd).
+      secureCookies: secureCookies(env),
+      trustProxy: env.BANZI_TRUST_PROXY,
+    },
+    // Cloudflare sets CF-Connecting-IP (a client cannot); self-hosted workerd behind a proxy that
+    // sets X-Forwarded-For: BANZI_TRUST_PROXY.
+    clientAddress: (c) =>
+      c.req.header("cf-connecting-ip") ??
+      (env.BANZI_TRUST_PROXY ? c.req.header("x-forwarded-for")?.split(",").pop()?.trim() : undefined),
+    // Unauthenticated and refused requests per address, across isolates (when bound).
+    addressLimiter: (c) => {
+      const binding = (c.env as { BANZI_ANON_RATE_LIMITER?: RateLimitBinding }).BANZI_ANON_RATE_LIMITER;
+      return binding ? async (key) => (await binding.limit({ key })).success : undefined;
+    },
     // Per-token limits across isolates come from the binding; an isolate's own buckets would not hold.
     // Queued jobs are announced on the JOBS queue (when bound); the queue consumer below runs them.
     jobs: (c) => {

@@ -9,7 +9,7 @@ import { matchedRoutes } from "hono/route";
 import type { AppConfig } from "../deps";
 import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/router";
-import type { AuditOutcome, AuditSink, NewAuditEvent } from "../services/audit";
+import { type AuditOutcome, type AuditSink, boundedAuditId, type NewAuditEvent } from "../services/audit";
 import type { Credentials } from "./credentials";
 import { constantTimeEqual, sha256Hex } from "./crypto";
 import type { Idempotency } from "./idempotency";
@@ -40,6 +40,10 @@ export interface GuardOptions {
   audit: AuditSink;
   /** The rate limiter for this request, if any (Node: token buckets; worker: the binding). */
   rateLimiter: (c: Context) => RateLimiter | undefined;
+  /** The per-address limiter of unauthenticated and refused requests, if any. */
+  addressLimiter: (c: Context) => RateLimiter | undefined;
+  /** The client's address, where the runtime knows it. */
+  clientAddress: (c: Context) => string | undefined;
   now: () => Date;
   /** Runs an idempotent POST under its `Idempotency-Key` (src/auth/idempotency.ts). */
   idempotency?: Idempotency;
@@ -138,6 +142,14 @@ function bodyFields(c: Context): string[] {
 
 const forbidden = (detail: string) => new ApiError("forbidden", detail);
 
+/** The one 429 of an address over its limit (compared by identity: it is not audited). */
+const LIMITED = new ApiError(
+  "rate_limited",
+  "Too many requests without a valid token from this address; slow down.",
+  { headers: { "retry-after": "1" } },
+);
+const addressLimited = () => LIMITED;
+
 const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
 
 /** The principal of a bearer token the credential cache knows, found without awaiting. */
@@ -193,9 +205,21 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
 
     let principal: Principal | undefined;
     let presented = false;
+    // Once per request: for a request without credentials (a login included), or a refused one.
+    let charged = false;
+    const chargeAddress = async () => {
+      if (charged) return;
+      charged = true;
+      const address = options.clientAddress(c);
+      const limiter = address === undefined ? undefined : options.addressLimiter(c);
+      const allowed = limiter ? limiter(`addr:${address}`) : true;
+      if (allowed !== true && !(await allowed)) throw addressLimited();
+    };
     try {
       const authorization = c.req.header("authorization");
       presented = authorization !== undefined || getCookie(c, SESSION_COOKIE) !== undefined;
+      // Without credentials, counted before anything else; with ones that fail, once they have (below).
+      if (!presented || policy.roles === "public") await chargeAddress();
       // The login route ignores whatever credentials come with it (a stale cookie must not block it).
       principal =
         policy.roles === "public"
@@ -218,8 +242,17 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
             headers: { "retry-after": "1" },
           });
       }
-    } catch (error) {
-      if (error instanceof ApiError && (policy.audit || presented))
+    } catch (caught) {
+      let error = caught;
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        try {
+          await chargeAddress();
+        } catch (limited) {
+          error = limited;
+        }
+      }
+      // An address over its limit adds nothing to the audit trail: what it can add is bounded.
+      if (error instanceof ApiError && error !== LIMITED && (policy.audit || presented))
         await record(c, options, policy, path, error.status, principal);
       throw error;
     }
@@ -256,7 +289,8 @@ function record(
   const events: NewAuditEvent[] = [];
   if (policy.audit || base.outcome === "denied") {
     const spec = policy.audit;
-    const ids = pathParams(path, c.req.path);
+    // Path values come from whoever sent the request: stored bounded (hashed when long).
+    const ids = pathParams(path, c.req.path).map(boundedAuditId);
     if (status < 400) for (const id of idsOf(audit?.answered)) if (!ids.includes(id)) ids.push(id);
     const fields = spec?.fields === "body" ? bodyFields(c) : spec?.fields ? [...spec.fields] : null;
     events.push({

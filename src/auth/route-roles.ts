@@ -141,7 +141,8 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
 
   // Background work (other helpers' routes; staff, hence admin too).
   "POST /v1/rerank": { roles: STAFF, audit: create("rerank"), idempotent: true },
-  "GET /v1/jobs/{id}": { roles: STAFF },
+  // A job's result names cadres (an exchange plan's moves, a re-rank's changed teams): a read of them.
+  "GET /v1/jobs/{id}": { roles: STAFF, audit: read("job", ["result.moves.cadreId", "result.teams"]) },
   "GET /v1/jobs/{id}/report": { roles: STAFF, audit: read("job", ["teams.score", "requests.diff"]) },
   "POST /v1/exchange-plans": { roles: STAFF, audit: create("exchange-plan"), idempotent: true },
   "GET /v1/exchange-plans/{id}": {

@@ -15,16 +15,40 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+/** What one part of a list's sort key is: text, or a row id (a positive whole number). */
+export type CursorPart = "string" | "id";
+
+/**
+ * The sort key a cursor carries, checked against the list's own key (`["string", "string"]` by
+ * default for `arity` 2): anything else — not base64url JSON, another length, a number where the
+ * list sorts by text, a fraction or text where it sorts by row id — is a 422 naming `query.cursor`,
+ * so no forged cursor reaches a query.
+ *
+ * @example
+ * ```ts
+ * const [after] = decodeCursor(query.cursor, 1, ["id"]) as [number];
+ * ```
+ */
+export function decodeCursor(
+  cursor: string,
+  arity: number,
+  parts: readonly CursorPart[] = Array.from({ length: arity }, () => "string" as const),
+): (string | number)[] {
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const key: unknown = JSON.parse(
-      new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))),
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+        Uint8Array.from(binary, (ch) => ch.charCodeAt(0)),
+      ),
     );
     if (
       Array.isArray(key) &&
       key.length === arity &&
-      key.every((part) => typeof part === "string" || typeof part === "number")
+      key.every((part, i) =>
+        parts[i] === "id"
+          ? Number.isSafeInteger(part) && (part as number) > 0
+          : typeof part === "string" && part.length <= 512,
+      )
     )
       return key;
   } catch {

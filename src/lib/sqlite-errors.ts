@@ -17,6 +17,22 @@ export function constraintKind(error: unknown): ConstraintKind | undefined {
 }
 
 /**
+ * Whether a statement failed because another connection held the database's lock past the busy
+ * timeout (SQLITE_BUSY, or SQLITE_LOCKED within one process): the request may succeed if retried,
+ * so it is answered 503 with `Retry-After`, not 500.
+ */
+export function isBusy(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? "");
+    if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return true;
+    const raw = (e as { rawCode?: unknown }).rawCode;
+    // Primary result codes 5 and 6, with any extended code in the high bits.
+    if (typeof raw === "number" && ((raw & 0xff) === 5 || (raw & 0xff) === 6)) return true;
+  }
+  return false;
+}
+
+/**
  * Runs a write and turns a constraint failure into a problem: a duplicate key into 409 `duplicate`,
  * a row still referenced into 409 `in_use`. Services check references first and name the field;
  * this is the backstop for races between the check and the write.

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { TOKEN_ROLES } from "../../db/schema";
+import { secureCookie } from "../auth/client";
 import { CSRF_HEADER, SESSION_COOKIE } from "../auth/guard";
 import { ApiError } from "../lib/problem";
 import { createRouter } from "../lib/router";
@@ -8,7 +9,6 @@ import { jsonBody, jsonContent, problemResponses } from "../lib/schemas";
 import * as tokens from "../services/tokens";
 
 const tags = ["Session"];
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 const SessionSchema = z
   .object({
@@ -18,9 +18,6 @@ const SessionSchema = z
   })
   .openapi("Session");
 
-/** The cookie is Secure everywhere but on the loopback host (plain-HTTP development). */
-const secureFor = (url: string) => !LOCAL_HOSTS.has(new URL(url).hostname);
-
 export const sessionRoutes = createRouter()
   .openapi(
     createRoute({
@@ -29,7 +26,7 @@ export const sessionRoutes = createRouter()
       tags,
       summary: "Log the web page in with a token: a session cookie and a CSRF token",
       description:
-        `Sets the HttpOnly, SameSite=Strict cookie \`${SESSION_COOKIE}\` (Secure outside localhost). Every ` +
+        `Sets the HttpOnly, SameSite=Strict cookie \`${SESSION_COOKIE}\` (Secure as configured: BANZI_PUBLIC_URL). Every ` +
         `request with the cookie that is not GET/HEAD/OPTIONS must send the returned \`csrfToken\` in \`${CSRF_HEADER}\`.`,
       request: {
         body: jsonBody(z.strictObject({ token: z.string().min(1).max(512) }).openapi("SessionCreate")),
@@ -56,7 +53,7 @@ export const sessionRoutes = createRouter()
       setCookie(c, SESSION_COOKIE, session.cookie, {
         httpOnly: true,
         sameSite: "Strict",
-        secure: secureFor(c.req.url),
+        secure: secureCookie(c, c.var.config),
         path: "/",
         expires: new Date(session.expiresAt),
       });
@@ -100,7 +97,7 @@ export const sessionRoutes = createRouter()
         await tokens.endSession(c.var.services, auth.sessionId);
         c.var.credentials?.forget();
       }
-      deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureFor(c.req.url) });
+      deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookie(c, c.var.config) });
       return c.body(null, 204);
     },
   );

@@ -160,6 +160,7 @@ export const teamRoutes = createRouter()
     }),
     async (c) => {
       const team = await teams.getTeam(c.var.services, c.req.valid("param").id);
+      c.header("etag", versionETag(team.version));
       return c.json({ items: team.seats, nextCursor: null }, 200);
     },
   )
@@ -175,8 +176,17 @@ export const teamRoutes = createRouter()
         ...problemResponses(400, 404, 409, 413, 415, 422),
       },
     }),
-    async (c) =>
-      c.json(await teams.addSeat(c.var.services, c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { seat, version } = await teams.addSeat(
+        c.var.services,
+        id,
+        c.req.valid("json"),
+        expectedVersion(c),
+      );
+      c.header("etag", versionETag(version));
+      return c.json(seat, 201);
+    },
   )
   .openapi(
     createRoute({
@@ -189,7 +199,9 @@ export const teamRoutes = createRouter()
     }),
     async (c) => {
       const { id, position } = c.req.valid("param");
-      return c.json(await teams.getSeat(c.var.services, id, position), 200);
+      const { seat, version } = await teams.getSeat(c.var.services, id, position);
+      c.header("etag", versionETag(version));
+      return c.json(seat, 200);
     },
   )
   .openapi(
@@ -203,7 +215,16 @@ export const teamRoutes = createRouter()
     }),
     async (c) => {
       const { id, position } = c.req.valid("param");
-      return c.json(await teams.updateSeat(c.var.services, id, position, c.req.valid("json")), 200);
+      const patch = c.req.valid("json");
+      const { seat, version } = await teams.updateSeat(
+        c.var.services,
+        id,
+        position,
+        patch,
+        expectedVersion(c),
+      );
+      c.header("etag", versionETag(version));
+      return c.json(seat, 200);
     },
   )
   .openapi(
@@ -217,7 +238,7 @@ export const teamRoutes = createRouter()
     }),
     async (c) => {
       const { id, position } = c.req.valid("param");
-      await teams.deleteSeat(c.var.services, id, position);
+      await teams.deleteSeat(c.var.services, id, position, expectedVersion(c));
       return c.body(null, 204);
     },
   );

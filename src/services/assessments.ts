@@ -75,7 +75,25 @@ async function requireNorm(services: RequestServices, code: string): Promise<voi
 }
 
 async function requireCadre(services: RequestServices, cadreId: string) {
-  if (!(await findCadreRow(services.db, cadreId))) throw notFound("cadre", cadreId);
+  const cadre = await findCadreRow(services.db, cadreId);
+  if (!cadre) throw notFound("cadre", cadreId);
+  return cadre;
+}
+
+/**
+ * The first year in which a cadre born in `birthYear` may have been assessed: only the birth year
+ * is stored, so a date in an earlier year is one before the cadre turned 18 whatever the birthday.
+ */
+export const firstAdultYear = (birthYear: number) => birthYear + 18;
+
+/** 422 on `takenOn` for a date before the cadre turned 18 (a typo in the year, as a rule). */
+function checkAdult(takenOn: string, birthYear: number): void {
+  if (Number(takenOn.slice(0, 4)) < firstAdultYear(birthYear))
+    throw invalid(
+      "takenOn",
+      `the cadre (born ${birthYear}) was not yet 18 on ${takenOn}`,
+      "before_adulthood",
+    );
 }
 
 export async function listAssessments(
@@ -107,7 +125,8 @@ export async function getAssessment(
 }
 
 export async function createAssessment(services: RequestServices, cadreId: string, input: AssessmentInput) {
-  await requireCadre(services, cadreId);
+  const cadre = await requireCadre(services, cadreId);
+  checkAdult(input.takenOn, cadre.birthYear);
   const { stens, norm } = await resolveStens(services, input);
   const id = input.id ?? services.newId();
   await mapConstraintErrors(
@@ -135,6 +154,8 @@ export async function updateAssessment(
   patch: Omit<Partial<AssessmentInput>, "id">,
 ) {
   const current = await getAssessment(services, cadreId, id);
+  if (patch.takenOn !== undefined)
+    checkAdult(patch.takenOn, (await requireCadre(services, cadreId)).birthYear);
   // A norm alone re-converts the stored raw scores (or, without any, just records the norm).
   const raw =
     patch.raw ?? (patch.norm !== undefined && !patch.stens ? (current.raw ?? undefined) : undefined);

@@ -5,7 +5,7 @@
 import type { CadreKeyRow } from "../../db/queries/imports";
 import { FACTORS, type FactorRecord, STEN_MAX, STEN_MIN } from "../../scoring/factors";
 import { type Norm, rawToStens } from "../../scoring/norms";
-import { DEFAULT_INSTRUMENT } from "./assessments";
+import { DEFAULT_INSTRUMENT, firstAdultYear } from "./assessments";
 import {
   type FactorSet,
   factorLabel,
@@ -148,6 +148,8 @@ export function checkRow(ctx: RowContext, row: TableRow, issues: ImportIssue[]):
     report(fields.takenOn, "bad_date", `'${dateText}' is not a date (write 2026-05-12 or 2026/5/12)`);
   else if (takenOn && takenOn > ctx.latestDate)
     report(fields.takenOn, "bad_date", `${takenOn} is in the future`);
+  else if (takenOn && cadre && Number(takenOn.slice(0, 4)) < firstAdultYear(cadre.birthYear))
+    report(fields.takenOn, "bad_date", `the cadre (born ${cadre.birthYear}) was not yet 18 on ${takenOn}`);
 
   const instrument = cell(fields.instrument) || DEFAULT_INSTRUMENT;
   if (instrument.length > MAX_INSTRUMENT)

@@ -260,15 +260,34 @@ export async function deleteTeam(
   if ((await q.deleteTeam(services.db, id)) === 0) throw notFound("team", id);
 }
 
-export async function getSeat(services: RequestServices, teamId: string, position: number): Promise<Seat> {
-  return seatAt(await getTeam(services, teamId), position);
+/** A seat with its team's version: a seat's ETag is its team's (every seat change bumps it). */
+export interface VersionedSeat {
+  seat: Seat;
+  version: number;
 }
 
-export async function addSeat(services: RequestServices, teamId: string, seat: SeatInput): Promise<Seat> {
+export async function getSeat(
+  services: RequestServices,
+  teamId: string,
+  position: number,
+): Promise<VersionedSeat> {
+  return versionedSeat(await getTeam(services, teamId), position);
+}
+
+/**
+ * The seat changes below take the version `If-Match` names (see {@link updateTeam}): compared
+ * inside their write transaction, a stale one is a 412 and nothing changes.
+ */
+export async function addSeat(
+  services: RequestServices,
+  teamId: string,
+  seat: SeatInput,
+  expectedVersion?: number,
+): Promise<VersionedSeat> {
   // Read before the write transaction (the profile comes from its own cached reads).
   const profile = await currentProfile(services);
   const position = await writeTransaction(services.db, async (tx) => {
-    const team = (await q.withSeats(tx, [await requireTeam(tx, teamId)]))[0] as q.TeamRecord;
+    const team = (await q.withSeats(tx, [await requireTeam(tx, teamId, expectedVersion)]))[0] as q.TeamRecord;
     if (team.seats.length >= MAX_SEATS)
       throw new ApiError(
         "conflict",
@@ -290,7 +309,7 @@ export async function addSeat(services: RequestServices, teamId: string, seat: S
     await q.touchTeam(tx, teamId, { updatedAt: services.clock.now().toISOString() });
     return next;
   });
-  return seatAt(await getTeam(services, teamId), position);
+  return versionedSeat(await getTeam(services, teamId), position);
 }
 
 export async function updateSeat(
@@ -298,11 +317,12 @@ export async function updateSeat(
   teamId: string,
   position: number,
   patch: Partial<SeatInput>,
-): Promise<Seat> {
+  expectedVersion?: number,
+): Promise<VersionedSeat> {
   // Read before the write transaction (the profile comes from its own cached reads).
   const profile = await currentProfile(services);
   await writeTransaction(services.db, async (tx) => {
-    const team = (await q.withSeats(tx, [await requireTeam(tx, teamId)]))[0] as q.TeamRecord;
+    const team = (await q.withSeats(tx, [await requireTeam(tx, teamId, expectedVersion)]))[0] as q.TeamRecord;
     const current = team.seats.find((s) => s.position === position);
     if (!current) throw notFound("seat", String(position), "position");
     const merged: SeatInput = {
@@ -321,22 +341,32 @@ export async function updateSeat(
     await q.updateSeat(tx, teamId, position, toSeatValues(merged));
     await q.touchTeam(tx, teamId, { updatedAt: services.clock.now().toISOString() });
   });
-  return seatAt(await getTeam(services, teamId), position);
+  return versionedSeat(await getTeam(services, teamId), position);
 }
 
-export async function deleteSeat(services: RequestServices, teamId: string, position: number): Promise<void> {
+export async function deleteSeat(
+  services: RequestServices,
+  teamId: string,
+  position: number,
+  expectedVersion?: number,
+): Promise<void> {
   await writeTransaction(services.db, async (tx) => {
-    await requireTeam(tx, teamId);
+    await requireTeam(tx, teamId, expectedVersion);
     if ((await q.deleteSeat(tx, teamId, position)) === 0)
       throw notFound("seat", String(position), "position");
     await q.touchTeam(tx, teamId, { updatedAt: services.clock.now().toISOString() });
   });
 }
 
-async function requireTeam(db: DbOrTx, id: string): Promise<q.TeamRow> {
+async function requireTeam(db: DbOrTx, id: string, expectedVersion?: number): Promise<q.TeamRow> {
   const row = await q.findTeamRow(db, id);
   if (!row) throw notFound("team", id);
+  if (expectedVersion !== undefined && row.version !== expectedVersion) throw preconditionFailed();
   return row;
+}
+
+function versionedSeat(team: Team, position: number): VersionedSeat {
+  return { seat: seatAt(team, position), version: team.version };
 }
 
 function seatAt(team: Team, position: number): Seat {

@@ -74,12 +74,12 @@ describe("the headers of JSON answers", () => {
     expect(headersOf(replay)).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE, "idempotent-replayed": "true" });
   });
 
-  it("a login sets its cookie beside the security headers", async () => {
+  it("a login sets its cookie (Secure: the default configuration) beside the security headers", async () => {
     const res = await t.anonymous.post("/v1/session", { token: t.tokens.staff.token });
     expect(res.status).toBe(201);
     const headers = headersOf(res);
     expect(headers["set-cookie"]).toMatch(
-      /^banzi_session=[^;]+; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/,
+      /^banzi_session=[^;]+; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Strict$/,
     );
     delete headers["set-cookie"];
     expect(headers).toEqual({ ...SECURITY_HEADERS, ...JSON_TYPE });

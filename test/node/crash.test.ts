@@ -153,6 +153,8 @@ describe("SIGKILL in the middle of an import and of a re-rank job", () => {
       expect((await jobRows(db)).map((j) => j.status)).toEqual(["queued"]);
     });
     const reference = join(dir, "reference.db");
+    // The file is in WAL mode: committed pages may still be in banzi.db-wal until a checkpoint.
+    await withDb(url, (db) => db.run(sql`pragma wal_checkpoint(TRUNCATE)`));
     copyFileSync(path, reference);
 
     // 3. Killed while the job computes, then inside its final transaction (its writes uncommitted).

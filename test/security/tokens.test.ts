@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiTokens } from "../../db/schema";
 import { createApp } from "../../src/app";
 import { constantTimeEqual } from "../../src/auth/crypto";
+import { NodeEnvSchema, parseEnv, secureCookies } from "../../src/env";
 import { ensureBootstrapAdmin } from "../../src/services/tokens";
 import { problem, type TestApp, testApp } from "../support/app";
 import { tempDb } from "../support/db";
@@ -139,14 +140,65 @@ describe("web sessions", () => {
     return { setCookie, cookie: setCookie.split(";")[0] ?? "", csrf: body.csrfToken, role: body.role };
   }
 
-  it("sets an HttpOnly SameSite=Strict cookie, Secure outside localhost", async () => {
+  it("sets an HttpOnly SameSite=Strict cookie, Secure as configured, whatever the Host header says", async () => {
+    // testApp's configuration is the default: Secure. A loopback Host does not turn it off.
     const local = await login();
     expect(local.role).toBe("staff");
     expect(local.setCookie).toMatch(/HttpOnly/i);
     expect(local.setCookie).toMatch(/SameSite=Strict/i);
-    expect(local.setCookie).not.toMatch(/Secure/i);
-    const remote = await login("https://banzi.example");
-    expect(remote.setCookie).toMatch(/Secure/i);
+    expect(local.setCookie).toMatch(/Secure/i);
+
+    const plain = await testApp({ config: { secureCookies: false } });
+    try {
+      const { token } = (await (await plain.post("/v1/tokens", { role: "staff", name: "page" })).json()) as {
+        token: string;
+      };
+      const loginAt = (url: string, headers: Record<string, string> = {}) =>
+        plain.app.request(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ token }),
+        });
+      // An https Host does not turn Secure on either: only the configuration does.
+      const remote = await loginAt("https://banzi.example/v1/session");
+      expect(remote.status).toBe(201);
+      expect(remote.headers.get("set-cookie")).not.toMatch(/Secure/i);
+      // X-Forwarded-Proto counts only behind a proxy the configuration trusts.
+      const forwarded = await loginAt("http://localhost/v1/session", { "x-forwarded-proto": "https" });
+      expect(forwarded.headers.get("set-cookie")).not.toMatch(/Secure/i);
+    } finally {
+      plain.close();
+    }
+
+    const proxied = await testApp({ config: { secureCookies: false, trustProxy: true } });
+    try {
+      const { token } = (await (
+        await proxied.post("/v1/tokens", { role: "staff", name: "page" })
+      ).json()) as {
+        token: string;
+      };
+      const res = await proxied.app.request("http://localhost/v1/session", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+        body: JSON.stringify({ token }),
+      });
+      expect(res.headers.get("set-cookie")).toMatch(/Secure/i);
+    } finally {
+      proxied.close();
+    }
+  });
+
+  it("derives the Secure flag from BANZI_PUBLIC_URL, else from the listening host", () => {
+    expect(secureCookies({ BANZI_PUBLIC_URL: "https://banzi.example.gov.cn", HOST: "127.0.0.1" })).toBe(true);
+    expect(secureCookies({ BANZI_PUBLIC_URL: "http://10.0.0.5:8787", HOST: "0.0.0.0" })).toBe(false);
+    expect(secureCookies({ HOST: "127.0.0.1" })).toBe(false);
+    expect(secureCookies({ HOST: "0.0.0.0" })).toBe(true);
+    const env = parseEnv(NodeEnvSchema, {
+      BANZI_PUBLIC_URL: "https://banzi.example",
+      BANZI_TRUST_PROXY: "true",
+    });
+    expect(env.BANZI_TRUST_PROXY).toBe(true);
+    expect(secureCookies(env)).toBe(true);
   });
 
   it("reads with the cookie, but changes only with the CSRF token from the same origin", async () => {
