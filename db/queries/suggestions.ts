@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { cadreSkills, cadres, suggestionRequests, suggestionResults } from "../schema";
 
@@ -56,4 +56,32 @@ export async function resultVersions(db: DbOrTx, requestId: string): Promise<Sug
     .from(suggestionResults)
     .where(eq(suggestionResults.requestId, requestId))
     .orderBy(desc(suggestionResults.version));
+}
+
+/**
+ * Saved suggestion requests, newest first (then by id), optionally of one team, after a cursor's
+ * `[createdAt, id]`; one row more than `limit` tells whether a next page exists.
+ */
+export async function listRequestRows(
+  db: DbOrTx,
+  filter: { teamId?: string | undefined },
+  options: { limit: number; after?: [string, string] | undefined },
+): Promise<SuggestionRequestRow[]> {
+  const where: SQL[] = [];
+  if (filter.teamId !== undefined) where.push(eq(suggestionRequests.teamId, filter.teamId));
+  if (options.after) {
+    const [createdAt, id] = options.after;
+    where.push(
+      or(
+        lt(suggestionRequests.createdAt, createdAt),
+        and(eq(suggestionRequests.createdAt, createdAt), gt(suggestionRequests.id, id)),
+      ) as SQL,
+    );
+  }
+  return db
+    .select()
+    .from(suggestionRequests)
+    .where(and(...where))
+    .orderBy(desc(suggestionRequests.createdAt), asc(suggestionRequests.id))
+    .limit(options.limit + 1);
 }

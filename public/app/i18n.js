@@ -2,8 +2,9 @@
  * Every string of the page in Chinese (default) and English. `t(key, vars)` looks a key up in the
  * current language; `pick({ zh, en })` chooses from the API's bilingual texts. The choice is kept in
  * localStorage and announced with a `banzi:lang` event so the current screen redraws. The follow-up
- * screens' strings live in i18n-follow-up.js, the page furniture's in i18n-page.js, and are merged into the same tables.
+ * screens' strings live in i18n-follow-up.js, the page furniture's in i18n-page.js, the decision loop's in i18n-decisions.js, and are merged into the same tables.
  */
+import * as decisions from "./i18n-decisions.js";
 import * as followUp from "./i18n-follow-up.js";
 import * as pageStrings from "./i18n-page.js";
 
@@ -662,8 +663,8 @@ const values = {
 };
 
 export const TABLES = {
-  zh: { ...zh, ...followUp.zh, ...pageStrings.zh },
-  en: { ...en, ...followUp.en, ...pageStrings.en },
+  zh: { ...zh, ...followUp.zh, ...pageStrings.zh, ...decisions.zh },
+  en: { ...en, ...followUp.en, ...pageStrings.en, ...decisions.en },
 };
 export const LANGS = ["zh", "en"];
 

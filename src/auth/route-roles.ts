@@ -129,6 +129,7 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
     audit: { action: "create", objectType: "suggestion", fields: SUGGESTION_FIELDS },
     idempotent: true,
   },
+  "GET /v1/suggestions": { roles: STAFF, audit: read("suggestion", ["teamId", "topScore", "stale"]) },
   "GET /v1/suggestions/{id}": { roles: STAFF, audit: read("suggestion", SUGGESTION_FIELDS) },
   "GET /v1/suggestions/{id}/history": { roles: STAFF, audit: read("suggestion", SUGGESTION_FIELDS) },
 

@@ -158,6 +158,7 @@ const PlacingConflictSchema = ProblemSchema.extend({
     "team_changed",
     "now_infeasible",
     "seat_locked",
+    "ranking_changed",
     "duplicate",
     "conflict",
   ]),
@@ -200,12 +201,24 @@ const PLACING_409 =
   "`already_accepted`: carried out before (a result is carried out once); `team_changed`: the stored " +
   "team's seats or holders differ from what the result was computed for; `now_infeasible`: scored " +
   "again on today's data the team breaks a hard rule (`violations` names rules, seats and members; " +
-  "nothing is written); `seat_locked`: a placed cadre holds a locked seat elsewhere; `duplicate`: " +
+  "nothing is written); `seat_locked`: a placed cadre holds a locked seat elsewhere; `ranking_changed`: " +
+  "the request was re-ranked after the `version` the caller names (nothing is written); `duplicate`: " +
   "an identical placement is stored.";
 
 const AcceptBody = z
   .strictObject({
     rank: z.number().int().min(1).max(100).openapi({ description: "The rank of the accepted suggestion." }),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({
+        description:
+          "The ranking version the caller saw (`version` of GET /v1/suggestions/{id}). When the request has been " +
+          "re-ranked since (e.g. after a write made it stale), the rank may name another team: 409 `ranking_changed`, " +
+          "nothing written. Without it, the current ranking's rank is accepted.",
+      }),
     placedOn: IsoDateSchema.optional().openapi({ description: "Default: today." }),
     apply: z.boolean().optional().openapi({
       description: "For a stored team: set the filled seats on it (default true) in the same transaction.",

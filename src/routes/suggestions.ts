@@ -1,7 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { RANKS } from "../../db/schema";
+import { pageQuery } from "../lib/pagination";
 import { createRouter } from "../lib/router";
-import { CodeSchema, IdParams, IdSchema, jsonBody, jsonContent, problemResponses } from "../lib/schemas";
+import {
+  CodeSchema,
+  IdParams,
+  IdSchema,
+  jsonBody,
+  jsonContent,
+  listOf,
+  problemResponses,
+} from "../lib/schemas";
 import * as suggestions from "../services/suggestions";
 import { StaleSchema } from "./stale.schema";
 
@@ -166,7 +175,39 @@ const SuggestionPending = z
     description: "A request running as a job that has not stored its ranking yet (or whose job failed).",
   });
 
+const SuggestionListItem = z
+  .object({
+    id: z.string(),
+    teamId: z.string().nullable(),
+    region: z.string(),
+    version: z.number().int().openapi({ description: "The newest ranking's version." }),
+    status: z.enum(["optimal", "budget", "infeasible"]),
+    topScore: z.number().nullable().openapi({ description: "The best suggestion's score; null when none." }),
+    suggestions: z.number().int(),
+    createdAt: z.string(),
+    rankedAt: z.string().openapi({ description: "When the newest ranking was stored." }),
+    stale: StaleSchema,
+  })
+  .openapi("SuggestionListItem");
+
 export const suggestionRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/suggestions",
+      tags,
+      summary:
+        "List saved suggestion requests, newest first, each with its newest ranking in brief and its stale marker",
+      description:
+        "Where staff find the saved requests that later writes made out of date (`stale`). Requests still running as a job are left out until their ranking is stored.",
+      request: { query: z.strictObject({ ...pageQuery, teamId: IdSchema.optional() }) },
+      responses: {
+        200: jsonContent(listOf(SuggestionListItem, "SuggestionList"), "A page of saved requests"),
+        ...problemResponses(422),
+      },
+    }),
+    async (c) => c.json(await suggestions.listSuggestions(c.var.services, c.req.valid("query")), 200),
+  )
   .openapi(
     createRoute({
       method: "post",

@@ -85,6 +85,8 @@ async function refuseRepeat(tx: Tx, names: Namer, source: "suggestion" | "exchan
 
 export interface AcceptInput {
   rank: number;
+  /** The ranking version the caller saw; a re-ranked request (another version) is 409 `ranking_changed`. */
+  version?: number | undefined;
   placedOn?: string | undefined;
   apply?: boolean | undefined;
 }
@@ -104,6 +106,22 @@ export async function acceptSuggestion(
   const [latest] = await sq.resultVersions(services.db, requestId);
   if (!request || !latest) throw notFound("suggestion request", requestId);
   const result = latest.results as SuggestionResult;
+  if (input.version !== undefined && input.version !== latest.version)
+    throw new ApiError(
+      "ranking_changed",
+      `Suggestion request '${requestId}' was re-ranked after version ${input.version} (now version ${latest.version}): ` +
+        `rank ${input.rank} may be another team now. Nothing was changed; look at the current ranking and accept again.`,
+      {
+        field: "version",
+        extensions: {
+          version: latest.version,
+          message: {
+            zh: `这组建议在第 ${input.version} 版之后已重新排序（现为第 ${latest.version} 版），方案 ${input.rank} 可能已不是您看到的班子。未作任何更改；请查看最新排序后再采纳。`,
+            en: `These suggestions were re-ranked after version ${input.version} (now version ${latest.version}); option ${input.rank} may no longer be the team you saw. Nothing was changed; look at the current ranking and accept again.`,
+          },
+        },
+      },
+    );
   const chosen = result.suggestions.find((s) => s.rank === input.rank);
   if (!chosen)
     throw invalid(

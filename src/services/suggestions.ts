@@ -24,6 +24,7 @@ import type { RequestServices } from "../deps";
 import { enqueueJob } from "../jobs/enqueue";
 import type { JobHandler } from "../jobs/types";
 import { getJob, type JobView } from "../jobs/view";
+import { decodeCursor, toPage } from "../lib/pagination";
 import { ApiError, type FieldError, notFound } from "../lib/problem";
 import { nextTurn } from "./exchange-plans";
 import { loadMembersCached, type MemberLookup } from "./members";
@@ -513,6 +514,55 @@ export async function getSuggestions(
     ...(job.error ? { error: job.error } : {}),
     createdAt: job.createdAt,
   };
+}
+
+/** A saved request as the list shows it: its newest ranking in brief, and whether it is out of date. */
+export interface SuggestionListItem {
+  id: string;
+  teamId: string | null;
+  region: string;
+  version: number;
+  status: SuggestionResult["status"];
+  /** The best suggestion's score (null when none is feasible). */
+  topScore: number | null;
+  suggestions: number;
+  createdAt: string;
+  /** When its newest ranking was stored. */
+  rankedAt: string;
+  stale: StaleMarker | null;
+}
+
+/**
+ * Saved suggestion requests (newest first), optionally of one team, each with its newest ranking in
+ * brief and its stale marker — where staff find the requests that later writes made out of date.
+ * Requests still running as a job (no ranking yet) are left out.
+ */
+export async function listSuggestions(
+  services: RequestServices,
+  query: { teamId?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: SuggestionListItem[]; nextCursor: string | null }> {
+  const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
+  const rows = await q.listRequestRows(services.db, { teamId: query.teamId }, { limit: query.limit, after });
+  const page = toPage(rows, query.limit, (r) => [r.createdAt, r.id]);
+  const items: SuggestionListItem[] = [];
+  for (const request of page.items) {
+    const [latest] = await q.resultVersions(services.db, request.id);
+    if (!latest) continue;
+    const result = latest.results as SuggestionResult;
+    items.push({
+      id: request.id,
+      teamId: request.teamId,
+      region: result.region,
+      version: latest.version,
+      status: result.status,
+      topScore: result.suggestions[0]?.score ?? null,
+      suggestions: result.suggestions.length,
+      createdAt: request.createdAt,
+      rankedAt: latest.createdAt,
+      stale: await staleOf(services, latest),
+    });
+  }
+  return { items, nextCursor: page.nextCursor };
 }
 
 /** The stale marker of a request's newest ranking (null: current). */

@@ -5,6 +5,7 @@
  */
 import { ApiError, get, getAll, post } from "../api.js";
 import { fitLabels } from "../charts.js";
+import { staleNotice } from "../decisions.js";
 import { field, h, nextId, percent, points, replace, select } from "../dom.js";
 import { t } from "../i18n.js";
 import { placeName, postName, refs, regionName } from "../refs.js";
@@ -219,6 +220,7 @@ function draw(out, r) {
   });
   const summary = section(
     t("exchange.result"),
+    staleNotice(view.stale),
     blockers,
     h(
       "p",

@@ -4,8 +4,9 @@
  * kind "scenario"), or accept and place it (POST /v1/suggestions/{id}/accept, after a confirmation:
  * placements recorded for follow-up and the seats set on the team).
  */
-import { ApiError, api, get, getAll, post } from "../api.js";
+import { api, get, getAll, post } from "../api.js";
 import { componentsOption, componentsSummary } from "../charts.js";
+import { carriedOutDetails, placeRefusal, staleNotice, vacatedSeatText } from "../decisions.js";
 import { field, h, nextId, percent, points, replace, select } from "../dom.js";
 import { label, pick, t } from "../i18n.js";
 import { printButton } from "../print.js";
@@ -206,8 +207,80 @@ export async function suggestionScreen(route) {
     ),
     h("div", { class: "row" }, submit, noSeat),
   );
+  const requestId = route.query.get("request");
+  if (requestId && last?.result.id !== requestId) {
+    try {
+      const result = await get(`/v1/suggestions/${encodeURIComponent(requestId)}`);
+      if (result.suggestions) {
+        const team = teams.find((x) => x.id === result.teamId);
+        last = {
+          teamId: result.teamId ?? chosen,
+          teamName: team?.name ?? result.teamId ?? regionName(r, result.region),
+          vacate: [],
+          result,
+          accepted: new Map(),
+          placed: new Map(),
+        };
+      }
+    } catch (error) {
+      results.append(errorBox(error));
+    }
+  }
   if (last && last.teamId === chosen) await drawResults(results, r);
-  return h("div", null, h("h1", null, t("sugg.title")), h("p", null, t("sugg.intro")), form, results);
+  return h(
+    "div",
+    null,
+    h("h1", null, t("sugg.title")),
+    h("p", null, t("sugg.intro")),
+    form,
+    await savedRequests(chosen, teams),
+    results,
+  );
+}
+
+/**
+ * The team's saved suggestion requests, newest first, each marked when later writes made it out of
+ * date; "查看" opens its current ranking (`#/suggestions?team=…&request=…`).
+ */
+async function savedRequests(teamId, teams) {
+  if (!teamId) return null;
+  const page = await get(`/v1/suggestions?limit=10&teamId=${encodeURIComponent(teamId)}`).catch(() => null);
+  if (!page?.items.length) return null;
+  const team = teams.find((x) => x.id === teamId);
+  return section(
+    t("saved.title", { team: team?.name ?? teamId }),
+    table(
+      [t("saved.when"), t("saved.status"), t("common.score"), t("saved.fresh"), ""],
+      page.items.map((x) =>
+        h(
+          "tr",
+          { dataset: { request: x.id, stale: String(Boolean(x.stale)) } },
+          h("td", null, x.rankedAt.slice(0, 16).replace("T", " ")),
+          h("td", null, t(`sugg.status.${x.status}`)),
+          h("td", { class: "num" }, points(x.topScore)),
+          h(
+            "td",
+            null,
+            x.stale
+              ? badge("warn", t("saved.stale", { n: x.stale.reasons.length + x.stale.omitted }))
+              : badge("ok", t("saved.current")),
+          ),
+          h(
+            "td",
+            null,
+            h(
+              "a",
+              {
+                href: `#/suggestions?team=${encodeURIComponent(teamId)}&request=${encodeURIComponent(x.id)}`,
+              },
+              t("saved.open"),
+            ),
+          ),
+        ),
+      ),
+      { class: "compact" },
+    ),
+  );
 }
 
 /** Why #1 beats #2: the API's summary, the component deltas and the seats where they differ. */
@@ -373,7 +446,7 @@ async function drawResults(el, r) {
           )
         : null,
       acceptArea,
-      placeArea(s, result),
+      placeArea(s, result, r, names),
     );
   });
   const optionScores = result.suggestions.map((s) => ({
@@ -382,7 +455,12 @@ async function drawResults(el, r) {
   }));
   replace(
     el,
-    section(t("sugg.title"), h("div", { class: "title-row" }, status, printButton()), reasons),
+    section(
+      t("sugg.title"),
+      h("div", { class: "title-row" }, status, printButton()),
+      staleNotice(result.stale),
+      reasons,
+    ),
     result.suggestions.length === 0 ? h("p", null, t("sugg.none")) : null,
     result.comparison ? comparisonBlock(result.comparison, names) : null,
     result.suggestions.length
@@ -406,23 +484,11 @@ function today() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
-/** A 409 from accepting, said plainly: already accepted (field `id`), or the team changed meanwhile. */
-function placeProblem(error) {
-  if (!(error instanceof ApiError) || error.status !== 409) return errorBox(error);
-  return h(
-    "div",
-    { class: "error", role: "alert", dataset: { problem: error.code } },
-    h("strong", null, error.problem.field === "id" ? t("sugg.placeAlready") : t("sugg.placeChanged")),
-    " ",
-    h("span", { class: "muted" }, `${error.message} (${error.code})`),
-  );
-}
-
 /**
  * "Accept and place" for one option: a button, then a confirmation (what will happen, the date of
  * the placement, confirm or cancel; Escape cancels), then the outcome or the problem.
  */
-function placeArea(s, result) {
+function placeArea(s, result, r, names) {
   const area = h("div", { class: "accept", dataset: { place: String(s.rank) } });
   const newcomers = s.assignment.filter((a) => a.filled && a.cadreId).length;
   const draw = (confirming = false, problem = null) => {
@@ -437,6 +503,7 @@ function placeArea(s, result) {
           " ",
           h("a", { href: "#/followup" }, t("sugg.placedLink")),
         ),
+        ...carriedOutDetails(placed, (code) => postName(r, code)),
         // A cadre holds one post: the seats they left elsewhere are now vacant.
         placed.vacated?.length
           ? h(
@@ -445,7 +512,7 @@ function placeArea(s, result) {
               t("sugg.vacated", {
                 seats: placed.vacated
                   .map((v) =>
-                    t("sugg.vacatedSeat", { team: v.teamId, seat: v.position + 1, cadre: v.cadreId }),
+                    vacatedSeatText(v, (id) => (names.get(id) ? `${names.get(id).name}（${id}）` : id)),
                   )
                   .join(t("sugg.vacatedSep")),
               }),
@@ -470,14 +537,16 @@ function placeArea(s, result) {
     yes.addEventListener("click", async () => {
       yes.disabled = no.disabled = true;
       try {
-        const body = { rank: s.rank };
+        // The version seen: a ranking re-ranked since (a later write made it stale) is refused, not
+        // silently accepted under the same rank.
+        const body = { rank: s.rank, version: result.version };
         if (date.value) body.placedOn = date.value;
         last.placed.set(s.rank, await post(`/v1/suggestions/${encodeURIComponent(result.id)}/accept`, body));
         draw();
         // Keyboard users land on the way to the follow-up list.
         area.querySelector("a")?.focus();
       } catch (error) {
-        draw(false, placeProblem(error));
+        draw(false, placeRefusal(error));
       }
     });
     const panel = h(

@@ -1,6 +1,7 @@
 /** Teams: the list with each team's score, and a team's page with violations highlighted in place. */
 import { get, getAll } from "../api.js";
 import { componentsOption, componentsSummary, meanStens, profileOption, stensSummary } from "../charts.js";
+import { completableBadge, completableBlock, staleNotice } from "../decisions.js";
 import { field, h, percent, points, select } from "../dom.js";
 import { factorLabel, pick, t } from "../i18n.js";
 import { printButton } from "../print.js";
@@ -187,9 +188,24 @@ export async function teamPage(route) {
           `${t("common.score")} ${points(score.score)} `,
           feasibleBadge(score.feasible),
           " ",
+          completableBadge(score.completable),
+          score.completable ? " " : null,
           badge("info", t(`teams.kind.${team.kind}`)),
         ),
         h("p", null, pick(score.summary)),
+        completableBlock(score.completable),
+        score.stored?.stale
+          ? h(
+              "div",
+              null,
+              h(
+                "p",
+                { class: "muted" },
+                t("stale.storedScore", { score: points(score.stored.score), version: score.stored.version }),
+              ),
+              staleNotice(score.stored.stale),
+            )
+          : null,
         h(
           "p",
           null,
