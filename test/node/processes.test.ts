@@ -103,6 +103,7 @@ const scoresOnFreshConnections = async (url: string, n: number) =>
   );
 
 describe("several server processes (BANZI_PROCESSES)", () => {
+  // Three processes start (a primary and two servers): on a loaded shared machine that alone takes a while.
   it("serve from every process, score a write made through one at once in all, and survive a death", async () => {
     const server = await start();
     expect(server.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ with 2 processes/);
@@ -169,7 +170,7 @@ describe("several server processes (BANZI_PROCESSES)", () => {
     } finally {
       client.close();
     }
-  });
+  }, 120_000);
 
   it("fails the start, instead of restarting forever, when the processes cannot listen", async () => {
     const taken = createServer().listen(0, "127.0.0.1");
