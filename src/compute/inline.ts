@@ -15,6 +15,7 @@ export const nextTurn = () =>
       setTimeout(resolve, 0),
   );
 
+/** Runs each task on the calling thread, in slices (see the file's header). */
 export const inlineCompute: Compute = {
   async run(name, input, options = {}) {
     const { signal, onProgress } = options;

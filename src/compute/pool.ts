@@ -25,6 +25,16 @@ export interface ComputePoolOptions {
   threads: number;
 }
 
+/**
+ * A pool of compute threads.
+ *
+ * @example
+ * ```ts
+ * const compute = new ComputePool({ threads: 1 });
+ * const solved = await compute.run("suggest", { prepared }, { signal });
+ * await compute.close();
+ * ```
+ */
 export class ComputePool implements Compute {
   private readonly pool: Tinypool;
   /** The tasks under way: their control arrays (to cancel them at shutdown) and their ends. */
