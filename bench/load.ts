@@ -1,5 +1,10 @@
 /**
- * `npm run load [-- --seconds N]` (default 12 per mode and route: shorter runs on a shared 2-core
+ * `npm run load [-- --case auth|offthread] [--seconds N]`: both cases unless one is named.
+ *
+ * Case `offthread` (bench/load-offthread.ts): `/health` and `GET /v1/cadres/{id}` latencies while
+ * searches, a re-rank and an exchange plan run, and after a crash.
+ *
+ * Case `auth` (default 12 s per mode and route: shorter runs on a shared 2-core
  * machine scatter by ±5 %): what authentication, authorisation and the audit trail cost.
  * The same routes are driven with autocannon on 127.0.0.1 against two servers, each in a child
  * process of its own with the demo city: one as deployed (tokens, roles, rate limiter, audit queue)
@@ -24,6 +29,7 @@ import { systemClock } from "../src/deps";
 import { AuditQueue } from "../src/services/audit";
 import { createToken } from "../src/services/tokens";
 import { inlineTeam } from "./http";
+import { offthreadCase } from "./load-offthread";
 
 interface Ready {
   url: string;
@@ -228,8 +234,13 @@ async function main(seconds: number): Promise<void> {
 }
 
 const { values } = parseArgs({
-  options: { serve: { type: "string" }, seconds: { type: "string" } },
+  options: { serve: { type: "string" }, seconds: { type: "string" }, case: { type: "string" } },
   strict: true,
 });
 if (values.serve) await serveOne(values.serve === "on");
-else await main(Math.max(2, Number(values.seconds ?? 12)));
+else {
+  if (values.case === undefined || values.case === "offthread")
+    await offthreadCase(Math.max(3, Number(values.seconds ?? 15)));
+  if (values.case === undefined || values.case === "auth")
+    await main(Math.max(2, Number(values.seconds ?? 12)));
+}

@@ -32,7 +32,19 @@ export function shareCacheScope(db: Db, scope: object): void {
  * Runs `work` in one write transaction. `immediate` takes the write lock at BEGIN, so two processes
  * writing one file wait for each other (the client's `timeout`) instead of failing with SQLITE_BUSY
  * on lock upgrade, which is what deferred transactions and drizzle's `batch()` do.
+ *
+ * `check` (a request's deadline) runs before BEGIN and again before COMMIT: if it throws, nothing is
+ * written (the transaction rolls back), so a request answered with its error never stored anything.
  */
-export function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(work, { behavior: "immediate" });
+export function writeTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, check?: () => void): Promise<T> {
+  if (!check) return db.transaction(work, { behavior: "immediate" });
+  check();
+  return db.transaction(
+    async (tx) => {
+      const done = await work(tx);
+      check();
+      return done;
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -40,6 +40,9 @@ import { announceChangeRerank } from "./services/rerank-stale";
 
 export const API_VERSION = "0.1.0";
 
+/** Methods that change nothing: past their deadline they are answered 503 at once. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /**
  * Builds the HTTP app from its dependencies; it knows no runtime. `src/node.ts` and `src/worker.ts`
  * are the entries that give it a database.
@@ -76,11 +79,23 @@ export function createApp(deps: AppDeps) {
   const sharedServices: RequestServices | undefined =
     typeof db === "function" || typeof deps.jobs === "function"
       ? undefined
-      : Object.freeze({ db, clock, newId, ...(deps.jobs ? { jobs: deps.jobs } : {}) });
+      : Object.freeze({
+          db,
+          clock,
+          newId,
+          ...(deps.jobs ? { jobs: deps.jobs } : {}),
+          ...(deps.compute ? { compute: deps.compute } : {}),
+        });
   const servicesFor = (c: Context): RequestServices => {
     if (sharedServices) return sharedServices;
     const jobs = typeof deps.jobs === "function" ? deps.jobs(c) : deps.jobs;
-    return { db: dbFor(c), clock, newId, ...(jobs ? { jobs } : {}) };
+    return {
+      db: dbFor(c),
+      clock,
+      newId,
+      ...(jobs ? { jobs } : {}),
+      ...(deps.compute ? { compute: deps.compute } : {}),
+    };
   };
 
   // The request id and the security headers on every answer (Hono's requestId() and secureHeaders()).
@@ -132,10 +147,18 @@ export function createApp(deps: AppDeps) {
     const inner = authorise ? () => authorise(c, next) as Promise<void> : next;
     const path = c.req.path;
     if (path !== "/v1" && !path.startsWith("/v1/")) return inner();
-    const answered = deadline.run(() => bodyLimit(c, inner) as Promise<void>);
+    // The deadline reaches the services (compute is cancelled, writes are refused past it); a
+    // request that may write is answered with what its work did, never a 503 over a commit.
+    const answered = deadline.run(
+      (d) => {
+        c.set("services", { ...c.get("services"), deadline: d });
+        return bodyLimit(c, inner) as Promise<void>;
+      },
+      { settle: !SAFE_METHODS.has(c.req.method) },
+    );
     // A write may have queued the change log's re-rank job (a trigger: nobody announced it); tell
     // the runner now rather than at its next poll or cron sweep.
-    if (!services.jobs || c.req.method === "GET" || c.req.method === "HEAD") return answered;
+    if (!services.jobs || SAFE_METHODS.has(c.req.method)) return answered;
     return answered.then(() => (c.res.status < 400 ? announceChangeRerank(services) : undefined));
   });
 

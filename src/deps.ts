@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Db } from "../db/client";
 import type { RateLimiter } from "./auth/rate-limit";
+import type { Compute } from "./compute/types";
 import type { JobNotifier } from "./jobs/types";
 import type { AuditSink } from "./services/audit";
 
@@ -23,7 +24,11 @@ export interface AppConfig {
   publicDocs: boolean;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   corsOrigins: string[];
-  /** A request still running after this long is answered 503 (its work is not cancelled). */
+  /**
+   * A request's deadline (ms): past it, its compute is cancelled and a write not yet committed is
+   * refused — the request is answered 503 with nothing stored. A write that did commit is answered
+   * with its success, however late (never a 503 over a commit).
+   */
   requestTimeoutMs: number;
   /** Per-token rate limit on Node (token bucket); null for none. */
   rateLimit: { perSecond: number; burst: number } | null;
@@ -78,6 +83,8 @@ export interface AppDeps {
   newId?: () => string;
   /** Whatever runs background jobs here (Node: the in-process runner; worker: a Queue): told of queued jobs. */
   jobs?: JobNotifier | ((c: Context) => JobNotifier | undefined);
+  /** Where CPU-bound work runs (Node: the thread pool of src/compute/pool.ts); inline by default. */
+  compute?: Compute;
   /** Where audit events go: by default each request writes its own before answering. */
   audit?: AuditSink;
   /**
@@ -101,4 +108,16 @@ export interface RequestServices {
   newId: () => string;
   /** Told of jobs queued by the request (after their commit); absent where nothing runs jobs. */
   jobs?: JobNotifier | undefined;
+  /** Where CPU-bound work runs (src/compute); inline when absent. */
+  compute?: Compute | undefined;
+  /** The request's deadline (API routes); absent for jobs and commands. */
+  deadline?: RequestDeadline | undefined;
+}
+
+/** A request's deadline as services see it (see `deadlines` in src/auth/timeout.ts). */
+export interface RequestDeadline {
+  /** Aborted once the deadline passes; its reason is the 503 problem to answer with. */
+  signal: AbortSignal;
+  /** Throws that 503 problem if the deadline has passed (by the clock, whether or not a timer ran). */
+  check: () => void;
 }

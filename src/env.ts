@@ -100,7 +100,22 @@ export const NodeEnvSchema = z
       .transform((v) => (v === "auto" ? ("auto" as const) : Number(v))),
     /** Set by the primary for each of its server processes (1…BANZI_PROCESSES); not for operators. */
     BANZI_PROCESS_SLOT: z.coerce.number().int().min(1).max(64).optional(),
-    /** Requests still running after this many ms are answered 503. */
+    /**
+     * Worker threads that run searches, exchange plans, re-ranks and large score batches off the
+     * event loop (src/compute/pool.ts): a whole number up to 64, or `auto` (default) for one less
+     * than the CPU cores (at least 1), leaving a core to the event loop. Per server process.
+     */
+    BANZI_COMPUTE_THREADS: z
+      .string()
+      .default("auto")
+      .refine((v) => v === "auto" || (/^[1-9][0-9]?$/.test(v) && Number(v) <= 64), {
+        message: "must be auto or a whole number from 1 to 64",
+      })
+      .transform((v) => (v === "auto" ? ("auto" as const) : Number(v))),
+    /**
+     * A request's deadline (ms): past it its compute is cancelled and a write not yet committed is
+     * refused (503, nothing stored); a write that committed is answered with its success.
+     */
     BANZI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     ...securityEnv,
   })

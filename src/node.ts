@@ -14,6 +14,7 @@ import type { Db } from "../db/client";
 import { migrateDb, openNodeDb } from "../db/node";
 import { isEmpty, loadDemoCity } from "../db/seed/load";
 import { createApp, describeForLog } from "./app";
+import { ComputePool } from "./compute/pool";
 import { systemClock } from "./deps";
 import { type NodeEnv, NodeEnvSchema, parseEnv, secureCookies } from "./env";
 import { InProcessRunner } from "./jobs/in-process";
@@ -110,11 +111,19 @@ export async function serveNode(
   });
   // Background jobs run in this process; jobs left by a previous run resume once their lease passes.
   // Several processes share the queue safely: a job is claimed atomically (src/jobs/runner.ts).
-  const jobs = new InProcessRunner(db, { clock: systemClock, newId: () => crypto.randomUUID() }).start();
+  // Searches, re-ranks, exchange plans and large score batches run in these threads, not on the
+  // event loop, which only parses, authorizes, reads and writes.
+  const compute = new ComputePool({ threads: computeThreads(env) });
+  const jobs = new InProcessRunner(db, {
+    clock: systemClock,
+    newId: () => crypto.randomUUID(),
+    compute,
+  }).start();
   const app = createApp({
     db,
     jobs,
     audit,
+    compute,
     config: {
       publicDocs: env.BANZI_PUBLIC_DOCS,
       corsOrigins: env.BANZI_CORS_ORIGINS,
@@ -139,16 +148,24 @@ export async function serveNode(
   const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          Promise.allSettled([jobs.stop(), audit.close()]).finally(() => {
-            client.close();
-            resolve();
-          });
-        });
-      }),
+    // Stops taking connections; the job in hand is cancelled and queued again (the next start
+    // resumes it); requests still computing are cancelled (503); then the audit queue is written.
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([jobs.stop({ interrupt: true })]);
+      await compute.close();
+      await closed;
+      await Promise.allSettled([audit.close()]);
+      client.close();
+    },
   };
+}
+
+/** The compute pool's size: BANZI_COMPUTE_THREADS, or one less than the cores (at least 1). */
+export function computeThreads(env: Pick<NodeEnv, "BANZI_COMPUTE_THREADS">): number {
+  return env.BANZI_COMPUTE_THREADS === "auto"
+    ? Math.max(1, availableParallelism() - 1)
+    : env.BANZI_COMPUTE_THREADS;
 }
 
 /** Opens and migrates the database, seeds the demo city when empty, and serves the app (one process). */

@@ -59,8 +59,12 @@ export class Meter {
     if (this.budget.iterations !== undefined && this.used >= this.budget.iterations) this.out = true;
     else if (this.clock && Math.floor(before / CLOCK_EVERY) !== Math.floor(this.used / CLOCK_EVERY)) {
       const now = this.clock();
-      this.timeShare = (now - this.start) / (this.deadline - this.start);
-      this.out = now >= this.deadline;
+      // A clock reading +Infinity is the caller cancelling the search (scoring reads no flag of its own).
+      if (now === Number.POSITIVE_INFINITY) this.out = true;
+      else {
+        this.timeShare = (now - this.start) / (this.deadline - this.start);
+        this.out = now >= this.deadline;
+      }
     }
     return this.out;
   }

@@ -4,13 +4,14 @@
  * same file) and for jobs whose runner died (their lease passes; see `runner.ts`) — so jobs resume
  * after a restart without anyone asking.
  *
- * CPU: handlers yield to the event loop between units of work (the re-rank job after each request
- * it re-searches), so HTTP requests keep being served while a job runs; no worker thread (the
- * embedded database connection and the prepared profile would have to be opened again there, and
- * one job at a time leaves the other core to the server).
+ * CPU: handlers read and write here and send their searches to the compute given in `services`
+ * (on Node the thread pool of src/compute/pool.ts), so HTTP requests keep being served while a job
+ * runs. `stop()` (shutdown) cancels the job in hand: its search ends at the next budget check and
+ * the job is queued again, to be resumed by the next start.
  */
 import type { Db } from "../../db/client";
 import * as q from "../../db/queries/jobs";
+import { JobInterrupted } from "./errors";
 import {
   claimAndRun,
   defaultRunnerOptions,
@@ -34,12 +35,22 @@ export class InProcessRunner implements JobNotifier {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private interrupt = new AbortController();
+  private readonly services: RunnerServices;
 
   constructor(
     private readonly db: Db,
-    private readonly services: RunnerServices,
+    services: RunnerServices,
     private readonly extra: InProcessOptions = {},
   ) {
+    const runner = this;
+    this.services = {
+      ...services,
+      // Read per job: a runner started again after a stop has a fresh signal.
+      get signal() {
+        return runner.interrupt.signal;
+      },
+    };
     this.options = {
       ...defaultRunnerOptions,
       runner: `node-${services.newId()}`,
@@ -55,6 +66,7 @@ export class InProcessRunner implements JobNotifier {
   /** Starts polling and runs what is waiting now (queued jobs; interrupted ones once their lease passes). */
   start(): this {
     this.stopped = false;
+    if (this.interrupt.signal.aborted) this.interrupt = new AbortController();
     this.timer = setInterval(() => this.kick(), this.pollMs);
     (this.timer as { unref?: () => void }).unref?.();
     this.kick();
@@ -107,10 +119,14 @@ export class InProcessRunner implements JobNotifier {
     }
   }
 
-  /** Stops claiming; waits for the job in hand (if any) to end. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming; waits for the job in hand (if any) to end. With `interrupt`, the job in hand is
+   * cancelled and queued again (shutdown) instead of being run to its end.
+   */
+  async stop(options: { interrupt?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (options.interrupt) this.interrupt.abort(new JobInterrupted("the server is stopping"));
     await this.running;
   }
 }

@@ -8,9 +8,10 @@
  */
 import { type Db, writeTransaction } from "../../db/client";
 import * as q from "../../db/queries/jobs";
+import type { Compute } from "../compute/types";
 import type { Clock } from "../deps";
 import { ApiError } from "../lib/problem";
-import { StaleJobError } from "./errors";
+import { JobInterrupted, StaleJobError } from "./errors";
 import { jobHandlers } from "./handlers";
 import type { JobContext, JobHandler, JobKind } from "./types";
 
@@ -41,9 +42,13 @@ export interface RunnerServices {
   newId: () => string;
   /** Accepted so that request services can be passed as they are; the runner uses its `db` argument. */
   db?: Db | undefined;
+  /** Where handlers' CPU-bound work runs (a thread pool on Node); inline when absent. */
+  compute?: Compute | undefined;
+  /** Aborted (with a `JobInterrupted`) when the runner stops: the job in hand is queued again. */
+  signal?: AbortSignal | undefined;
 }
 
-export { StaleJobError };
+export { JobInterrupted, StaleJobError };
 
 class LostClaimError extends Error {
   override readonly name = "LostClaimError";
@@ -116,6 +121,8 @@ async function runClaimed(
     clock,
     newId: services.newId,
     jobId: job.id,
+    compute: services.compute,
+    signal: services.signal,
     async progress(done, total) {
       if (lost) throw new LostClaimError(job.id);
       options.onProgress?.(job.id, done, total);
@@ -151,6 +158,9 @@ async function runClaimed(
     clearInterval(heartbeat);
     if (error instanceof LostClaimError) return "lost";
     if (error instanceof StaleJobError) return end("queued", `stale: ${error.message}`);
+    // Stopped by a shutdown: queued again at once, so that the next start resumes it.
+    if (error instanceof JobInterrupted || services.signal?.aborted)
+      return end("queued", `interrupted: ${error instanceof Error ? error.message : "the runner stopped"}`);
     return end("failed", jobErrorText(error));
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Db, Tx } from "../../db/client";
 import type { JOB_KINDS } from "../../db/schema";
+import type { Compute } from "../compute/types";
 import type { Clock } from "../deps";
 
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -18,6 +19,10 @@ export interface JobContext {
   clock: Clock;
   newId: () => string;
   jobId: string;
+  /** Where the job's CPU-bound work runs (src/compute): a thread pool on Node; inline when absent. */
+  compute?: Compute | undefined;
+  /** Aborted when the runner stops (shutdown): the job's compute is cancelled and the job queued again. */
+  signal?: AbortSignal | undefined;
   /** Reports progress (persisted, throttled by the runner). */
   progress(done: number, total: number): Promise<void>;
 }

@@ -10,11 +10,12 @@ import { holdersOf, savedPlans } from "../../db/queries/staleness";
 import * as q from "../../db/queries/suggestions";
 import { cadrePreferences } from "../../db/schema";
 import { repeatedLeadingPostMessage, repeatedLeadingPosts, seatViolations } from "../../scoring/rules";
-import { exchangeSteps } from "../../scoring/search/exchange";
-import type { ExchangeOutcome, ExchangeProblem, PostChoice } from "../../scoring/search/exchange-types";
+import type { ExchangeProblem, PostChoice } from "../../scoring/search/exchange-types";
 import type { Budget } from "../../scoring/search/types";
 import type { Member, ScoringProfile } from "../../scoring/types";
+import type { ExchangePlan } from "../compute/tasks";
 import type { RequestServices } from "../deps";
+import { runInJob } from "../jobs/compute";
 import { enqueueJob } from "../jobs/enqueue";
 import type { JobHandler } from "../jobs/types";
 import { getJob } from "../jobs/view";
@@ -63,21 +64,7 @@ export function exchangeBudget(input: Pick<ExchangePlanInput, "budget">): Budget
   };
 }
 
-/** A turn of the event loop: setImmediate (Node) runs after pending I/O; workerd has only setTimeout. */
-export const nextTurn = () =>
-  new Promise<void>(
-    (resolve) =>
-      (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate?.(resolve) ??
-      setTimeout(resolve, 0),
-  );
-
-/** The stored plan: the outcome with the profile version it was scored with. */
-export type ExchangePlan = Omit<ExchangeOutcome, "teams"> & {
-  profileVersion: number;
-  teams: (Omit<ExchangeOutcome["teams"][number], "breakdown"> & {
-    components: Record<string, number | null>;
-  })[];
-};
+export type { ExchangePlan };
 
 const fail = (errors: FieldError[]): never => {
   const first = errors[0] as FieldError;
@@ -220,49 +207,25 @@ export async function createExchangePlan(services: RequestServices, input: Excha
 }
 
 /**
- * The job: loads the problem as it is now and runs the search in slices (`exchangeSteps`), reporting
- * progress (thousandths of the budget) and giving the event loop a turn after each slice, so that a
- * server running the job keeps answering. Reproducible for a seed and an iteration budget given
- * alone; a time limit (the default's, or the request's) makes it depend on the machine.
+ * The job: loads the problem as it is now and runs the search in the job's compute (a thread on
+ * Node), reporting progress in thousandths of the budget, so that a server running the job keeps
+ * answering. Reproducible for a seed and an iteration budget given alone; a time limit (the
+ * default's, or the request's) makes it depend on the machine.
  */
 export const exchangePlanJob: JobHandler = async (payload, ctx) => {
   const input = payload as ExchangePlanInput;
   const services: RequestServices = { db: ctx.db, clock: ctx.clock, newId: ctx.newId };
   await ctx.progress(0, PROGRESS_TOTAL);
   const basis = await latestChangeSeq(ctx.db);
-  const { problem, profile } = await loadProblem(services, input);
-  const steps = exchangeSteps(problem, {
+  const { problem } = await loadProblem(services, input);
+  const options = {
     ...(input.objective ? { objective: input.objective } : {}),
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     budget: exchangeBudget(input),
     ...(input.preferenceWeight !== undefined ? { preferenceWeight: input.preferenceWeight } : {}),
-    clock: () => performance.now(),
-  });
-  let step = steps.next();
-  for (; !step.done; step = steps.next()) {
-    await ctx.progress(
-      Math.min(PROGRESS_TOTAL - 1, Math.round(step.value.spent * PROGRESS_TOTAL)),
-      PROGRESS_TOTAL,
-    );
-    await nextTurn();
-  }
-  const outcome = step.value;
-  await ctx.progress(PROGRESS_TOTAL, PROGRESS_TOTAL);
-  const plan: ExchangePlan = {
-    ...outcome,
-    profileVersion: profile.version,
-    teams: outcome.teams.map(({ breakdown, ...team }) => ({
-      ...team,
-      components: {
-        fit: breakdown.fit,
-        balance: breakdown.balance,
-        skills: breakdown.skills,
-        structure: breakdown.structure,
-        penalty: breakdown.penalty,
-        leadingPair: breakdown.leadingPair,
-      },
-    })),
   };
+  const plan = await runInJob(ctx, "exchange-plan", { problem, options }, PROGRESS_TOTAL);
+  await ctx.progress(PROGRESS_TOTAL, PROGRESS_TOTAL);
   return {
     result: plan,
     apply: (tx) =>

@@ -317,6 +317,8 @@ export async function importAssessments(
   }
 
   // Validation runs inside the write transaction too: nothing it read can change before the write.
+  // Past the request's deadline nothing is written: checked before the first write and before COMMIT.
+  services.deadline?.check();
   return writeTransaction(services.db, async (tx) => {
     const replay = await findReplay(tx, key, contentSha256);
     if (replay) return { status: 200 as const, summary: replay };
@@ -360,6 +362,7 @@ export async function importAssessments(
         summary.jobId = jobId;
       }
     }
+    services.deadline?.check();
     return { status: 201 as const, summary };
   });
 }

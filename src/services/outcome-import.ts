@@ -251,6 +251,8 @@ export async function importOutcomes(
   });
   if (options.dryRun)
     return { status: 200, summary: summaryOf(await checkTable(services.db, table, thisYear)) };
+  // Past the request's deadline nothing is written: checked before the first write and before COMMIT.
+  services.deadline?.check();
   return writeTransaction(services.db, async (tx) => {
     const checked = await checkTable(tx, table, thisYear);
     if (checked.issues.length) {
@@ -272,6 +274,7 @@ export async function importOutcomes(
         createdAt,
       })),
     );
+    services.deadline?.check();
     return { status: 201 as const, summary: summaryOf(checked) };
   });
 }

@@ -25,22 +25,19 @@ import * as q from "../../db/queries/rerank";
 import * as sq from "../../db/queries/staleness";
 import { type PoolFilter, poolIds } from "../../db/queries/suggestions";
 import { scoreTeamSummary } from "../../scoring/score-team";
-import { prepareSearch } from "../../scoring/search/space";
 import type { Member, ScoringProfile } from "../../scoring/types";
+import { rankingOf } from "../compute/tasks";
 import type { RequestServices } from "../deps";
+import { runInJob } from "../jobs/compute";
 import { enqueueJob, type JobServices } from "../jobs/enqueue";
 import { StaleJobError } from "../jobs/errors";
 import type { JobContext, JobHandler, JobOutcome } from "../jobs/types";
 import { ApiError } from "../lib/problem";
 import { loadMembers, type MemberLookup } from "./members";
-import { couldEnter } from "./rerank-affect";
 import {
-  diffRankings,
   diffTeamScores,
-  type Ranking,
   type RankingDiff,
   type StenChange,
-  sameRanking,
   stenChange,
   type TeamScoreDiff,
 } from "./rerank-diff";
@@ -52,12 +49,7 @@ import {
   writeFreshness,
 } from "./rerank-stale";
 import { currentProfile } from "./scoring-profiles";
-import {
-  prepareSuggestions,
-  type SuggestionInput,
-  type SuggestionResult,
-  solveSuggestions,
-} from "./suggestions";
+import { prepareSuggestions, type SuggestionInput, type SuggestionResult } from "./suggestions";
 
 /** What a re-rank job is asked to do. */
 export type RerankPayload =
@@ -115,23 +107,7 @@ function parsePayload(payload: unknown): RerankPayload {
   );
 }
 
-/** The ranking part of a stored result, as the diff compares it. */
-export function rankingOf(
-  version: number,
-  result: Omit<SuggestionResult, "id" | "version" | "createdAt">,
-): Ranking {
-  return {
-    version,
-    status: result.status,
-    profileVersion: result.profileVersion,
-    suggestions: result.suggestions.map((s) => ({
-      rank: s.rank,
-      score: s.score,
-      cadreIds: s.assignment.filter((a) => a.filled).map((a) => a.cadreId),
-      components: s.components as unknown as Record<string, number>,
-    })),
-  };
-}
+export { rankingOf };
 
 /** A member loader that reads each cadre once per job. */
 function memberCache(db: Db, asOfYear: number) {
@@ -184,15 +160,18 @@ interface RequestWork {
 
 /** Decides and, where needed, re-searches one saved request. */
 async function rerankRequest(
+  ctx: JobContext,
+  progress: { done: number; total: number },
   services: RequestServices,
   row: Awaited<ReturnType<typeof q.requestsWithLatest>>[number],
   profile: ScoringProfile,
   load: (ids: readonly string[]) => Promise<Map<string, MemberLookup>>,
   findPool: (filter: PoolFilter) => Promise<string[]>,
-  changed: ReadonlySet<string> | null,
-  stens: ReadonlyMap<string, StenChange>,
+  changed: Set<string> | null,
+  stens: Map<string, StenChange>,
   now: string,
 ): Promise<RequestWork> {
+  const { done, total } = progress;
   const input = row.request.request as SuggestionInput;
   const stored = row.result.results as SuggestionResult;
   const base = { requestId: row.request.id, fromVersion: row.result.version };
@@ -203,38 +182,23 @@ async function rerankRequest(
     if (!(error instanceof ApiError)) throw error;
     return { ...base, outcome: "error", error: { code: error.code, message: error.message } };
   }
-  let space: ReturnType<typeof prepareSearch> | undefined;
-  if (changed) {
-    const touched = new Set<string>();
-    for (const id of prepared.holders) if (changed.has(id)) touched.add(id);
-    for (const m of prepared.problem.pool) if (changed.has(m.id)) touched.add(m.id);
-    if (touched.size === 0) return { ...base, outcome: "not_involved" };
-    const listed = new Set(stored.suggestions.flatMap((s) => s.assignment.map((a) => a.cadreId)));
-    const exact =
-      stored.status === "optimal" &&
-      input.budget?.milliseconds === undefined &&
-      stored.profileVersion === profile.version &&
-      ![...touched].some((id) => prepared.holders.has(id) || listed.has(id));
-    if (exact) {
-      const top = input.top ?? 5;
-      const last = stored.suggestions[stored.suggestions.length - 1];
-      const threshold = stored.suggestions.length >= top && last ? last.score : Number.NEGATIVE_INFINITY;
-      space = prepareSearch(prepared.problem);
-      if (!couldEnter(space, touched, threshold)) return { ...base, outcome: "cannot_enter" };
-    }
-  }
-  const solved = solveSuggestions(prepared, space);
-  const before = rankingOf(row.result.version, stored);
-  const after = rankingOf(row.result.version + 1, solved);
-  if (sameRanking(before, after) && before.profileVersion === after.profileVersion)
-    return { ...base, outcome: "unchanged" };
+  // The decision and the search run in the job's compute (a thread on Node).
+  const decided = await runInJob(
+    ctx,
+    "rerank-request",
+    { prepared, changed, stored, fromVersion: row.result.version, stens },
+    total,
+    done,
+    done + 1,
+  );
+  if (decided.outcome !== "changed") return { ...base, outcome: decided.outcome };
   const result: SuggestionResult = {
     id: row.request.id,
     version: row.result.version + 1,
-    ...solved,
+    ...decided.solved,
     createdAt: now,
   };
-  return { ...base, outcome: "changed", result, diff: diffRankings(before, after, stens) };
+  return { ...base, outcome: "changed", result, diff: decided.diff };
 }
 
 interface TeamWork {
@@ -283,10 +247,23 @@ export const rerankHandler: JobHandler = async (payload, ctx: JobContext): Promi
 
   const work: RequestWork[] = [];
   for (const row of requests) {
+    // A shutdown stops the job between requests too (its compute is cancelled within one).
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
     work.push(
       affected && !affected.requests.has(row.request.id)
         ? { requestId: row.request.id, fromVersion: row.result.version, outcome: "not_involved" }
-        : await rerankRequest(services, row, profile, load, findPool, changed, stens, now),
+        : await rerankRequest(
+            ctx,
+            { done, total },
+            services,
+            row,
+            profile,
+            load,
+            findPool,
+            changed,
+            stens,
+            now,
+          ),
     );
     await step();
   }

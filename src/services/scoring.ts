@@ -13,6 +13,7 @@ import {
 } from "../../scoring/score-team";
 import { completability, type Reason } from "../../scoring/search";
 import type { Member, ScoringProfile, Team, TeamSeat } from "../../scoring/types";
+import { computeOf } from "../compute";
 import type { RequestServices } from "../deps";
 import { ApiError, type FieldError } from "../lib/problem";
 import type { AlternativesBody } from "../lib/score-body";
@@ -237,6 +238,31 @@ export async function scoreOne(
   return { ...result, completable };
 }
 
+/**
+ * Bytes of an answer per team and per seat at each detail level, rounded up from what the demo
+ * city's 14-seat teams give (full ≈ 9.9 KB a team, summary ≈ 2.6 KB, scores ≈ 0.4 KB), so that an
+ * answer too large to build is refused before it is built.
+ */
+const ANSWER_BYTES: Record<Detail, { team: number; seat: number }> = {
+  full: { team: 600, seat: 760 },
+  summary: { team: 200, seat: 200 },
+  scores: { team: 60, seat: 32 },
+};
+
+/** The largest answer `POST /v1/score` builds (bytes, estimated): the largest body it accepts. */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/** Batches of at least this many teams are scored in the compute (a thread on Node), not inline. */
+export const COMPUTE_BATCH_TEAMS = 200;
+
+/** Estimated bytes of the answer for `requests` at `detail`. */
+export function estimateAnswerBytes(requests: readonly TeamRequest[], detail: Detail): number {
+  const per = ANSWER_BYTES[detail];
+  let bytes = 0;
+  for (const r of requests) bytes += per.team + per.seat * r.seats.length;
+  return bytes;
+}
+
 /** Scores many teams with one profile version; `summary` and `scores` leave out the explanations. */
 export async function scoreMany(
   services: RequestServices,
@@ -244,8 +270,34 @@ export async function scoreMany(
   detail: Detail,
   fieldOf: FieldOf = teamsField,
 ) {
+  const estimate = estimateAnswerBytes(requests, detail);
+  if (estimate > MAX_ANSWER_BYTES)
+    throw new ApiError(
+      "validation_failed",
+      `detail: a '${detail}' answer for ${requests.length} teams would be about ${Math.ceil(estimate / 1048576)} MB (at most ${MAX_ANSWER_BYTES / 1048576} MB); ask for a smaller detail or fewer teams`,
+      {
+        errors: [
+          { field: "detail", code: "answer_too_large", message: `about ${Math.ceil(estimate / 1048576)} MB` },
+        ],
+      },
+    );
   const profile = await currentProfile(services);
   const teams = await resolveTeams(services, requests, profile, fieldOf);
+  if (teams.length >= COMPUTE_BATCH_TEAMS) {
+    // Off the request thread, cancelled at the request's deadline.
+    const results = await computeOf(services).run(
+      "score-batch",
+      { teams, profile, detail },
+      { signal: services.deadline?.signal },
+    );
+    return {
+      profileVersion: profile.version,
+      results: (results as (TeamScore | TeamScoreSummary | TeamScoreBrief)[]).map((result, t) => ({
+        ...result,
+        completable: completableOf(teams[t] as Team, profile),
+      })),
+    };
+  }
   const storedOnly = requests.every((r) => r.seats.every((s) => !s.member));
   const results =
     detail === "full"

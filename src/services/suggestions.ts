@@ -7,51 +7,33 @@ import {
   seatViolations,
   teamViolations,
 } from "../../scoring/rules";
-import { scoreTeamSummary, type TeamScoreSummary } from "../../scoring/score-team";
-import {
-  compareSuggestions,
-  finish,
-  prepareSearch,
-  robustness,
-  type SearchSpace,
-  type Steps,
-  type SuggestionComparison,
-  suggestSteps,
-} from "../../scoring/search";
-import type { SearchSeat, SuggestOutcome } from "../../scoring/search/types";
+import { finish, type SearchSpace } from "../../scoring/search";
+import type { SearchSeat } from "../../scoring/search/types";
 import type { Member, ScoringProfile, Team } from "../../scoring/types";
+import { computeOf } from "../compute";
+import {
+  type PreparedSuggestions,
+  type SolvedSuggestions,
+  type SuggestionInput,
+  type SuggestionResult,
+  type SuggestionView,
+  solveSuggestionsSteps,
+} from "../compute/suggest";
 import type { RequestServices } from "../deps";
+import { runInJob } from "../jobs/compute";
 import { enqueueJob } from "../jobs/enqueue";
 import type { JobHandler } from "../jobs/types";
 import { getJob, type JobView } from "../jobs/view";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { ApiError, type FieldError, notFound } from "../lib/problem";
-import { nextTurn } from "./exchange-plans";
 import { loadMembersCached, type MemberLookup } from "./members";
-import { type PoolFinder, type PoolInput, poolIds } from "./pool";
+import { type PoolFinder, poolIds } from "./pool";
 import type { RankingDiff } from "./rerank-diff";
 import { currentProfile } from "./scoring-profiles";
 import { latestChangeSeq, markFresh, type StaleMarker, staleMarker, suggestionReads } from "./staleness";
 import { getTeam } from "./teams";
 
-/** A suggestion request as the API takes it (see the route's schema). */
-export interface SuggestionInput {
-  teamId?: string | undefined;
-  team?: { region: string; seats: { post: string; cadreId?: string | null | undefined }[] } | undefined;
-  pool?: PoolInput | undefined;
-  top?: number | undefined;
-  seed?: number | undefined;
-  budget?: { iterations?: number | undefined; milliseconds?: number | undefined } | undefined;
-  /** Seats (0-based, as listed) whose holders are to be replaced: they become vacancies, the holders leave the pool. */
-  vacate?: number[] | undefined;
-  /** Resampled worlds for the robustness figures (0 leaves them out). */
-  robustnessSamples?: number | undefined;
-  /**
-   * Run as a job (`202` with the request's id) instead of answering at once; a budget asking for
-   * more than a request should wait (`runsAsJob`) runs as a job anyway. Not stored with the request.
-   */
-  async?: boolean | undefined;
-}
+export type { PreparedSuggestions, SolvedSuggestions, SuggestionInput, SuggestionResult, SuggestionView };
 
 /**
  * Budgets above these run as a job whatever `async` says: about 2 s of search on this 2-core
@@ -83,39 +65,6 @@ export interface SuggestionPending {
   status: "queued" | "running" | "failed";
   progress: JobView["progress"];
   error?: string;
-  createdAt: string;
-}
-
-/** Robustness defaults: enough worlds to tell solid from coin-flip, cheap enough for a request. */
-const ROBUSTNESS_SAMPLES = 20;
-const ROBUSTNESS_ITERATIONS = 10_000;
-
-/** One ranked suggestion as stored and shown. */
-export interface SuggestionView {
-  rank: number;
-  score: number;
-  assignment: { seat: number; post: string; cadreId: string | null; filled: boolean }[];
-  components: TeamScoreSummary["components"];
-  violations: TeamScoreSummary["violations"];
-}
-
-/** A stored request's current ranking. */
-export interface SuggestionResult {
-  id: string;
-  version: number;
-  status: SuggestOutcome["status"];
-  method: SuggestOutcome["method"];
-  bound: number | null;
-  profileVersion: number;
-  teamId: string | null;
-  region: string;
-  poolSize: number;
-  suggestions: SuggestionView[];
-  reasons: NonNullable<SuggestOutcome["reasons"]>;
-  /** Why #1 beats #2: component deltas and the seats where they differ (null with fewer than two). */
-  comparison: SuggestionComparison | null;
-  /** Per suggestion, how often it stays in the top-M when every sten is re-measured (±1 sten, seeded). */
-  robustness: { rank: number; stayShare: number; firstShare: number; meanRank: number }[] | null;
   createdAt: string;
 }
 
@@ -247,50 +196,8 @@ async function pool(
   return members.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function view(
-  team: { region: string; seats: SearchSeat[] },
-  outcome: SuggestOutcome,
-  profile: ScoringProfile,
-  byId: Map<string, Member>,
-): SuggestionView[] {
-  return outcome.suggestions.map((s) => {
-    const members = s.memberIds.map((id) => byId.get(id) ?? null);
-    const summary = scoreTeamSummary(
-      {
-        region: team.region,
-        seats: team.seats.map((seat, i) => ({ post: seat.post, member: members[i] ?? null })),
-      },
-      profile,
-    );
-    return {
-      rank: s.rank,
-      score: s.score,
-      assignment: team.seats.map((seat, i) => ({
-        seat: i,
-        post: seat.post,
-        cadreId: s.memberIds[i] ?? null,
-        filled: !seat.locked,
-      })),
-      components: summary.components,
-      violations: summary.violations,
-    };
-  });
-}
-
 /** Loads cadres as scoring members (see `loadMembers`); a re-rank job shares one cache across requests. */
 export type MemberLoader = (ids: readonly string[]) => Promise<Map<string, MemberLookup>>;
-
-/** Ids of the cadres matching a pool's filters (see `poolIds`); a re-rank job shares one cache across requests. */
-
-/** A request resolved against the stored data: the search problem and what the answer needs. */
-export interface PreparedSuggestions {
-  input: SuggestionInput;
-  profile: ScoringProfile;
-  teamId: string | null;
-  problem: { profile: ScoringProfile; region: string; seats: SearchSeat[]; pool: Member[] };
-  /** Ids of the holders (who keep their seats) and of those asked to leave. */
-  holders: Set<string>;
-}
 
 /**
  * Resolves a request: the team, its holders (checked), the candidate pool. Throws the 4xx problems
@@ -320,70 +227,11 @@ export async function prepareSuggestions(
 }
 
 /**
- * Searches a prepared request: deterministic for its seed and iteration budget (a millisecond
- * budget is not reproducible). The answer lacks only what storing it adds (id, version, time).
+ * Searches a prepared request on this thread, to its end (tests, benchmarks; the API's paths go
+ * through a compute — see `createSuggestions`). Deterministic for its seed and iteration budget.
  */
-export function solveSuggestions(
-  prepared: PreparedSuggestions,
-  /** The problem's search space, if already built (`prepareSearch(prepared.problem)`). */
-  built?: SearchSpace,
-): SolvedSuggestions {
-  return finish(solveSuggestionsSteps(prepared, built));
-}
-
-/** What a search stores (all of `SuggestionResult` but what storing adds: id, version, time). */
-export type SolvedSuggestions = Omit<SuggestionResult, "id" | "version" | "createdAt">;
-
-/**
- * `solveSuggestions` in slices (`suggestSteps`): yields the search budget's spent share every few
- * tens of milliseconds of search and once more (1) before the robustness figures, so that a job can
- * report progress and give the event loop a turn. Returns exactly what `solveSuggestions` returns.
- */
-export function* solveSuggestionsSteps(
-  prepared: PreparedSuggestions,
-  built?: SearchSpace,
-): Steps<SolvedSuggestions> {
-  const { input, profile, problem } = prepared;
-  const { seats, pool: candidates } = problem;
-  const space = built ?? prepareSearch(problem);
-  const outcome = yield* suggestSteps(space, {
-    ...(input.top !== undefined ? { top: input.top } : {}),
-    ...(input.seed !== undefined ? { seed: input.seed } : {}),
-    ...(input.budget ? { budget: input.budget, clock: () => performance.now() } : {}),
-  });
-  const [first, second] = outcome.suggestions;
-  // The search is done; the robustness figures follow.
-  yield 1;
-  const samples = input.robustnessSamples ?? ROBUSTNESS_SAMPLES;
-  const stability =
-    samples > 0 && outcome.suggestions.length > 0
-      ? robustness(problem, outcome.suggestions, {
-          samples,
-          seed: input.seed ?? 1,
-          budget: { iterations: ROBUSTNESS_ITERATIONS },
-        }).suggestions.map((r) => ({
-          rank: r.rank,
-          stayShare: r.stayShare,
-          firstShare: r.firstShare,
-          meanRank: r.meanRank,
-        }))
-      : null;
-  const byId = new Map<string, Member>(
-    [...candidates, ...seats.flatMap((s) => (s.locked ? [s.locked] : []))].map((m) => [m.id, m]),
-  );
-  return {
-    status: outcome.status,
-    method: outcome.method,
-    bound: outcome.bound ?? null,
-    profileVersion: profile.version,
-    teamId: prepared.teamId,
-    region: problem.region,
-    poolSize: candidates.length,
-    suggestions: view({ region: problem.region, seats }, outcome, profile, byId),
-    reasons: outcome.reasons ?? [],
-    comparison: first && second ? compareSuggestions(first, second, space.prep) : null,
-    robustness: stability,
-  };
+export function solveSuggestions(prepared: PreparedSuggestions, built?: SearchSpace): SolvedSuggestions {
+  return finish(solveSuggestionsSteps(prepared, () => performance.now(), built));
 }
 
 /** The request as stored: what to compute (`async` says only how to answer). */
@@ -425,10 +273,19 @@ export async function createSuggestions(
   const basis = await latestChangeSeq(services.db);
   const profile = await currentProfile(services);
   const prepared = await prepareSuggestions(services, input, profile);
-  const solved = solveSuggestions(prepared);
+  // Off the request thread; past the request's deadline the search stops and nothing is stored.
+  const solved = await computeOf(services).run(
+    "suggest",
+    { prepared },
+    { signal: services.deadline?.signal },
+  );
   const now = services.clock.now().toISOString();
   const result: SuggestionResult = { id: services.newId(), version: 1, ...solved, createdAt: now };
-  await writeTransaction(services.db, (tx) => insertFirst(tx, result, input, basis));
+  await writeTransaction(
+    services.db,
+    (tx) => insertFirst(tx, result, input, basis),
+    services.deadline?.check,
+  );
   return { ...result, stale: null };
 }
 
@@ -463,9 +320,8 @@ export async function postSuggestions(
 /**
  * The job: the same search as `createSuggestions` over the data as it is when the job runs
  * (deterministic for a seed and an iteration budget), stored under the job's id together with the
- * job's success. The search runs in slices (`solveSuggestionsSteps`) with a turn of the event loop
- * between them, so that a server running the job keeps answering (the request's status among
- * others) while it searches.
+ * job's success. The search runs in the job's compute (a thread on Node), reporting progress, so
+ * that a server running the job keeps answering (the request's status among others).
  */
 export const suggestionJob: JobHandler = async (payload, ctx) => {
   const input = payload as SuggestionInput;
@@ -474,13 +330,7 @@ export const suggestionJob: JobHandler = async (payload, ctx) => {
   const basis = await latestChangeSeq(ctx.db);
   const profile = await currentProfile(services);
   const prepared = await prepareSuggestions(services, input, profile);
-  const steps = solveSuggestionsSteps(prepared);
-  let step = steps.next();
-  for (; !step.done; step = steps.next()) {
-    await ctx.progress(Math.min(PROGRESS_TOTAL - 1, Math.round(step.value * PROGRESS_TOTAL)), PROGRESS_TOTAL);
-    await nextTurn();
-  }
-  const solved = step.value;
+  const solved = await runInJob(ctx, "suggest", { prepared }, PROGRESS_TOTAL);
   await ctx.progress(PROGRESS_TOTAL, PROGRESS_TOTAL);
   const result: SuggestionResult = {
     id: ctx.jobId,

@@ -103,6 +103,8 @@ const scoresOnFreshConnections = async (url: string, n: number) =>
   );
 
 describe("several server processes (BANZI_PROCESSES)", () => {
+  // Each test starts several processes (tsx loads TypeScript in each): on a loaded shared machine
+  // that alone can take most of the default 30 s.
   it("serve from every process, score a write made through one at once in all, and survive a death", async () => {
     const server = await start();
     expect(server.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ with 2 processes/);
@@ -169,7 +171,7 @@ describe("several server processes (BANZI_PROCESSES)", () => {
     } finally {
       client.close();
     }
-  });
+  }, 120_000);
 
   it("fails the start, instead of restarting forever, when the processes cannot listen", async () => {
     const taken = createServer().listen(0, "127.0.0.1");
@@ -183,7 +185,7 @@ describe("several server processes (BANZI_PROCESSES)", () => {
     } finally {
       taken.close();
     }
-  });
+  }, 120_000);
 
   it("refuses a bad BANZI_PROCESSES with a message naming it", async () => {
     for (const value of ["0", "65", "two", "1.5"])
@@ -193,5 +195,5 @@ describe("several server processes (BANZI_PROCESSES)", () => {
     await expect(start({ DATABASE_URL: "file::memory:" })).rejects.toThrow(
       /BANZI_PROCESSES: several processes need a shared database/,
     );
-  });
+  }, 120_000);
 });

@@ -23,6 +23,8 @@ const start = (env: Record<string, string | undefined>) =>
 const stop = stopNodeServer;
 
 describe("the Node server (npm start)", () => {
+  // Two starts of `npm start` (the first loads the demo city): under a full run on a loaded machine,
+  // near the default 30 s.
   it("migrates and seeds a new file, keeps data across a restart, and restarts cleanly", async () => {
     const first = await start({});
     try {
@@ -78,7 +80,7 @@ describe("the Node server (npm start)", () => {
     } finally {
       expect(await stop(second.child)).toBe(0);
     }
-  });
+  }, 120_000);
 
   it("on a first demo start without BANZI_ADMIN_TOKEN, writes an admin token to a private file, never to the log", async () => {
     const demoDir = mkdtempSync(join(tmpdir(), "banzi-demo-"));

@@ -525,6 +525,8 @@ describe("POST /v1/score: many teams", () => {
           s.member ? (s.member.id ?? `seat-${k}`) : (s.cadreId ?? null),
         ),
       );
+      // Scored in a compute thread (≥ 200 teams), still with `completable` (null: no vacancy).
+      expect(result).toHaveProperty("completable");
       // Summary by default: no per-seat explanations.
       expect(result).not.toHaveProperty("balance");
       expect(result).not.toHaveProperty("summary");
