@@ -125,9 +125,15 @@ function idsOf(value: unknown): string[] {
   return id === undefined ? [] : [id];
 }
 
+/**
+ * The audit outcome of an answer. A 503 is `refused`: the server declined the work (its deadline
+ * passed, the database stayed busy, it is shutting down) and — a write is never answered 503 over a
+ * commit — nothing was changed; other 5xx are `error`.
+ */
 function outcomeOf(status: number): AuditOutcome {
   if (status === 401 || status === 403 || status === 429) return "denied";
   if (status < 400) return "success";
+  if (status === 503) return "refused";
   return status < 500 ? "failed" : "error";
 }
 

@@ -20,7 +20,7 @@ const AuditEventSchema = z
     objectIds: z.array(z.string()),
     fields: z.array(z.string()).nullable().openapi({ description: "Field names only, never values." }),
     requestId: z.string().nullable(),
-    outcome: z.enum(["success", "denied", "failed", "error"]),
+    outcome: z.enum(["success", "denied", "failed", "refused", "error"]),
   })
   .openapi("AuditEvent");
 
@@ -37,7 +37,7 @@ export const auditRoutes = createRouter().openapi(
         action: Word.optional(),
         objectType: Word.optional(),
         objectId: Word.optional(),
-        outcome: z.enum(["success", "denied", "failed", "error"]).optional(),
+        outcome: z.enum(["success", "denied", "failed", "refused", "error"]).optional(),
         from: Instant.optional().openapi({ description: "From this instant (inclusive), ISO 8601." }),
         to: Instant.optional().openapi({ description: "Before this instant (exclusive), ISO 8601." }),
       }),

@@ -10,7 +10,7 @@ import { auditEvents } from "../../db/schema";
 import type { RequestServices } from "../deps";
 import { decodeCursor, toPage } from "../lib/pagination";
 
-export type AuditOutcome = "success" | "denied" | "failed" | "error";
+export type AuditOutcome = "success" | "denied" | "failed" | "refused" | "error";
 export type NewAuditEvent = Omit<typeof auditEvents.$inferInsert, "id">;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 

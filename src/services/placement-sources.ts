@@ -97,6 +97,25 @@ export interface AcceptInput {
  * Once per request: a repeat (any rank) is 409 `already_accepted`; the same request repeated with
  * its `Idempotency-Key` replays the first answer instead.
  */
+/** 409 `ranking_changed`: the request was re-ranked after the version the caller saw. */
+function rankingChanged(requestId: string, input: AcceptInput, now: number): ApiError {
+  return new ApiError(
+    "ranking_changed",
+    `Suggestion request '${requestId}' was re-ranked after version ${input.version} (now version ${now}): ` +
+      `rank ${input.rank} may be another team now. Nothing was changed; look at the current ranking and accept again.`,
+    {
+      field: "version",
+      extensions: {
+        version: now,
+        message: {
+          zh: `这组建议在第 ${input.version} 版之后已重新排序（现为第 ${now} 版），方案 ${input.rank} 可能已不是您看到的班子。未作任何更改；请查看最新排序后再采纳。`,
+          en: `These suggestions were re-ranked after version ${input.version} (now version ${now}); option ${input.rank} may no longer be the team you saw. Nothing was changed; look at the current ranking and accept again.`,
+        },
+      },
+    },
+  );
+}
+
 export async function acceptSuggestion(
   services: RequestServices,
   requestId: string,
@@ -106,22 +125,6 @@ export async function acceptSuggestion(
   const [latest] = await sq.resultVersions(services.db, requestId);
   if (!request || !latest) throw notFound("suggestion request", requestId);
   const result = latest.results as SuggestionResult;
-  if (input.version !== undefined && input.version !== latest.version)
-    throw new ApiError(
-      "ranking_changed",
-      `Suggestion request '${requestId}' was re-ranked after version ${input.version} (now version ${latest.version}): ` +
-        `rank ${input.rank} may be another team now. Nothing was changed; look at the current ranking and accept again.`,
-      {
-        field: "version",
-        extensions: {
-          version: latest.version,
-          message: {
-            zh: `这组建议在第 ${input.version} 版之后已重新排序（现为第 ${latest.version} 版），方案 ${input.rank} 可能已不是您看到的班子。未作任何更改；请查看最新排序后再采纳。`,
-            en: `These suggestions were re-ranked after version ${input.version} (now version ${latest.version}); option ${input.rank} may no longer be the team you saw. Nothing was changed; look at the current ranking and accept again.`,
-          },
-        },
-      },
-    );
   const chosen = result.suggestions.find((s) => s.rank === input.rank);
   if (!chosen)
     throw invalid(
@@ -141,6 +144,13 @@ export async function acceptSuggestion(
   return writeTransaction(services.db, async (tx) => {
     const names = namer(tx);
     await refuseRepeat(tx, names, "suggestion", requestId);
+    // After the repeat check (a request carried out once says so, whatever its version), and read in
+    // the transaction, so a re-rank committed meanwhile cannot slip in between.
+    if (input.version !== undefined) {
+      const [current] = await sq.resultVersions(tx, requestId);
+      if (current && current.version !== input.version)
+        throw rankingChanged(requestId, input, current.version);
+    }
     const seatPlan =
       apply && teamId
         ? await checkSeats(tx, names, [

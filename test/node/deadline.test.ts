@@ -49,7 +49,7 @@ describe("request deadlines", () => {
     expect(after.suggestion_requests).toBe(before.suggestion_requests);
     expect(after.suggestion_results).toBe(before.suggestion_results);
     const events = await auditOf(slow, "suggestion");
-    expect(events.map((e) => e.outcome)).toEqual(["error"]);
+    expect(events.map((e) => e.outcome)).toEqual(["refused"]);
   });
 
   it("refuses an import whose deadline passed before its write: 503 and not one row stored", async () => {
@@ -74,7 +74,7 @@ describe("request deadlines", () => {
     const events = await instant.db.all<{ outcome: string }>(
       sql`select outcome from audit_events where action = 'create' and object_type like '%import%'`,
     );
-    expect(events.map((e) => e.outcome)).toEqual(["error"]);
+    expect(events.map((e) => e.outcome)).toEqual(["refused"]);
   });
 
   it("answers a write that committed with its success, never with a 503, however late", async () => {

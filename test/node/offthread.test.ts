@@ -16,7 +16,14 @@ import { type NodeServer, startNodeServer, stopNodeServer } from "../support/nod
 const dir = mkdtempSync(join(tmpdir(), "banzi-offthread-"));
 const databaseUrl = `file:${join(dir, "banzi.db")}`;
 const ADMIN_TOKEN = "offthread-test-admin-token-0123456789abcdef";
-const env = { DATABASE_URL: databaseUrl, BANZI_ADMIN_TOKEN: ADMIN_TOKEN, BANZI_ACCESS_LOG: "false" };
+// No per-token rate limit: the reads below are sent back to back, as fast as the server answers them
+// (on an idle machine, hundreds a second), and this test is about answering, not limiting.
+const env = {
+  DATABASE_URL: databaseUrl,
+  BANZI_ADMIN_TOKEN: ADMIN_TOKEN,
+  BANZI_ACCESS_LOG: "false",
+  BANZI_RATE_LIMIT: "0",
+};
 const agent = new Agent({ keepAlive: true });
 let server: NodeServer;
 
@@ -94,7 +101,7 @@ describe("compute off the request thread", () => {
       expect(res.status).toBe(201);
       expect((res.json as { suggestions: unknown[] }).suggestions.length).toBeGreaterThan(0);
     }
-    expect(answered.every((a) => a.status === 200)).toBe(true);
+    expect(answered.filter((a) => a.status !== 200)).toEqual([]);
     expect(answered.filter((a) => a.path === "/health").length).toBeGreaterThanOrEqual(3);
     expect(answered.filter((a) => a.path === "/v1/cadres/C0001").length).toBeGreaterThanOrEqual(3);
   }, 60_000);
