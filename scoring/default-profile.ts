@@ -3,12 +3,12 @@ import type { PostProfile, ScoringProfile } from "./types";
 
 /**
  * The shipped scoring profile. Where a default comes from:
- * - rule modes: DESIGN.md's rule table (R1, R2, R4, R10, R12 hard; R5 strong → soft with a large
+ * - rule modes: the cadre rules as the organization department applies them (R1, R2, R4, R10, R12 hard; R5 strong → soft with a large
  *   penalty, configurable hard; R6, R7, R11 soft); knock-outs (C ≤ 4, G ≤ 4) from the civil-service
  *   screening template, soft with a large penalty so that a sitting team is flagged but still ranked.
  * - R12 thresholds: 《党政领导干部选拔任用工作条例》 Art. 8 — five years' service and two years at the
  *   grassroots for county-level posts, college (大专) education or above; promotion one rank at a time.
- * - R7 terms: a full term of 5 years for principals, 3 for deputies (DESIGN.md).
+ * - R7 terms: a full term of 5 years for principals, 3 for deputies (the term length of the selection regulations).
  * - R13 targets: the source's post-round figures (S9: average age 41.71, 79.26 % university) rounded
  *   to targets of average age ≤ 45 and ≥ 75 % university, plus one woman and one cadre under 45.
  * - weights, fit scale, kernel bandwidth, temperaments and thresholds: assumptions of this project,

@@ -12,8 +12,8 @@
  * Y3 创造力             = 2(11 − A) + 2B + E + 2(11 − F) + H + 2I + M + (11 − N) + Q1 + 2Q2   (raw; sten by table)
  * Y4 新环境成长能力     = B + G + Q3 + (11 − F)
  * ```
- * X1's last term: copies of the manual disagree (most print −2Q3, at least one −2Q2); DESIGN.md
- * settles on **Q3**, which is used here.
+ * X1's last term: copies of the manual disagree (most print −2Q3, at least one −2Q2); the
+ * majority reading, **Q3**,, which is used here.
  *
  * Arithmetic: with integer stens every numerator is an integer, so Y values are exact integers and
  * each X value is (integer numerator) / 10 — the double nearest the exact one-decimal value. The
@@ -241,8 +241,8 @@ const X_SOURCE =
  * Interpretation bands (data, so a scoring profile can override them). Y1, Y2 and Y4 are integers
  * for integer stens, so "Y1 < 12" is `lowMax: 11` and "Y4 < 17" is `lowMax: 16`.
  *
- * Y2: the manual gives the mean (55) and "67 or more: better chances of success"; DESIGN.md's
- * "Y2 > 55 likely to succeed" is the above-mean reading, which the sentences of
+ * Y2: the manual gives the mean (55) and "67 or more: better chances of success"; the common
+ * screening reading "Y2 > 55 likely to succeed" is the above-mean reading, which the sentences of
  * {@link interpretDerived} state separately.
  */
 export const DERIVED_THRESHOLDS: Readonly<Record<DerivedCode, DerivedThreshold>> = {
@@ -277,7 +277,7 @@ export const DERIVED_THRESHOLDS: Readonly<Record<DerivedCode, DerivedThreshold>>
     range: [4, 40],
     source:
       "Chinese manual: range 4–40, mean 22; below 17 (about 10%) unlikely to succeed in new training or " +
-      "settings; 25 or more has good prospects (some copies print 27). Matches DESIGN.md (< 17 low, > 24 high).",
+      "settings; 25 or more has good prospects (some copies print 27). Screening practice reads < 17 as low and > 24 as high.",
   },
 };
 

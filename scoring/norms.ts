@@ -66,7 +66,7 @@ export const DEFAULT_RAW_MAX: Readonly<FactorRecord<number>> = Object.fromEntrie
 ) as FactorRecord<number>;
 
 /**
- * The commonly published Chinese norm for the 187-item 16PF (中国常模), as listed in DESIGN.md.
+ * The commonly published Chinese norm for the 187-item 16PF (中国常模), as published.
  * Items score 0/1/2 (B: 0/1), so raw maxima are 20 (A G I L N Q1 Q2 Q3), 13 (B), 26 (the rest).
  */
 export const CN_16PF_187: CutoffNorm = {

@@ -30,7 +30,7 @@ export interface PostProfileDefault {
 type Range = [min: number, max: number, weight?: number];
 
 /**
- * The published screening template for civil-service posts (DESIGN.md, "16PF facts"): A 3–10,
+ * The published screening template for civil-service posts: A 3–10,
  * B 7–10, C 7–10, E 5–8, F 5–9, G 6–10, H 4–10, I 3–6, L 2–5, M 3–7, N 3–7, O 1–5, Q1 4–7, Q2 3–6,
  * Q3 6–10, Q4 1–5, with C ≤ 4 or G ≤ 4 as knock-outs. Every post starts from it.
  */
@@ -56,7 +56,7 @@ const TEMPLATE_KNOCKOUTS: Knockout[] = [
   { factor: "C", op: "lte", value: 4 },
   { factor: "G", op: "lte", value: 4 },
 ];
-const TEMPLATE_SOURCE = "civil-service screening template (DESIGN.md)";
+const TEMPLATE_SOURCE = "civil-service screening template (published)";
 
 /** The template with some factors' ranges and weights replaced (weight 1 unless given). */
 function profile(overrides: Partial<Record<FactorCode, Range>> = {}): IdealProfile {

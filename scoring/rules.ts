@@ -1,5 +1,5 @@
 /**
- * The machine-checkable cadre rules of DESIGN.md ("The cadre rules"): R1, R2, R4, R5, R6, R7, R10,
+ * The machine-checkable cadre rules: R1, R2, R4, R5, R6, R7, R10,
  * R11, R12 and the post knock-outs (KO). Each violation carries its rule id, its severity (the rule's
  * mode in the scoring profile), its penalty and a bilingual message naming the member (by id — names
  * are personal data and never appear), the seat and the fact that broke the rule.

@@ -1,5 +1,5 @@
 /**
- * How stable a ranking is under sten measurement error (DESIGN.md: about one sten): staff should
+ * How stable a ranking is under sten measurement error (about one sten, as the 16PF manuals state): staff should
  * see which suggestions are solid and which are coin flips.
  *
  * Method (kept simple on purpose): the suggestions compete with runners-up — the further teams of

@@ -136,7 +136,7 @@ export interface RobustnessOptions {
   /** Resampled worlds. */
   samples: number;
   seed: number;
-  /** Measurement error of a sten (DESIGN.md: about one sten). */
+  /** Measurement error of a sten (about one sten, as the 16PF manuals state). */
   sd: number;
   /** Budget of the search for runners-up that the suggestions compete with in each world. */
   budget: Budget;

@@ -3,7 +3,7 @@ import { problem, type TestApp, testApp } from "../support/app";
 import { createCadre, FACTOR_CODES, type Stens, seedRegions, stens, walkPages } from "./fixtures";
 
 /**
- * The raw → sten cut-offs of the Chinese 187-item norm, copied verbatim from DESIGN.md ("upper raw
+ * The raw → sten cut-offs of the Chinese 187-item norm, copied verbatim from the published norm table ("upper raw
  * bound of stens 1–9; above the last is 10"), and the raw maxima from the same section. The expected
  * stens below come from this text, not from `scoring/norms.ts`.
  */
@@ -49,7 +49,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe("the DESIGN.md table as parsed here", () => {
+describe("the the published norm table table as parsed here", () => {
   it("has nine rising cut-offs for each of the 16 factors, below the raw maximum", () => {
     expect(Object.keys(CUTOFFS).sort()).toEqual([...FACTOR_CODES].sort());
     expect(Object.keys(RAW_MAX).sort()).toEqual([...FACTOR_CODES].sort());

@@ -2,7 +2,7 @@
 import { expect } from "vitest";
 import type { TestApp } from "../support/app";
 
-/** The 16 factor codes as DESIGN.md lists them (A … Q4). */
+/** The 16 factor codes as the published norm table lists them (A … Q4). */
 export const FACTOR_CODES = [
   "A",
   "B",
@@ -96,7 +96,7 @@ export async function walkPages<T = Record<string, unknown>>(
 }
 
 /**
- * DESIGN.md's Chinese 187-item norm as printed there (upper raw bound of stens 1–9 per factor). Tests
+ * the published norm table's Chinese 187-item norm as printed there (upper raw bound of stens 1–9 per factor). Tests
  * compare the code against this copy, never against scoring/norms.ts's own constants.
  */
 export const CN_TABLE: Record<(typeof FACTOR_CODES)[number], number[]> = {

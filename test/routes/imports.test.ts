@@ -22,7 +22,7 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 const concat = (...parts: (string | number[])[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...utf8(p)] : p)));
 
-/** The cut-offs of DESIGN.md, copied here so raw → sten is checked against the text, not the code. */
+/** The published cut-offs, copied here so raw → sten is checked against the text, not the code. */
 const DESIGN_CUTOFFS: Record<string, number[]> = {
   A: [1, 3, 5, 6, 8, 11, 13, 14, 16],
   B: [3, 4, 5, 6, 7, 8, 9, 10, 11],
@@ -256,7 +256,7 @@ describe("a valid round", () => {
     expect(list.items[0]).toMatchObject({ takenOn: "2026-09-01", importBatchId: first.id, raw: null });
   });
 
-  it("converts raw scores through the named norm (checked against the DESIGN.md table)", async () => {
+  it("converts raw scores through the named norm (checked against the published norm table)", async () => {
     const { items } = await (await t.get("/v1/cadres/C0002/assessments")).json();
     const [assessment] = items as {
       norm: string;

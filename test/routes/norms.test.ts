@@ -65,7 +65,7 @@ const convert = async (raw: FactorRecord<number>, norm?: string) =>
   t.post("/v1/psychometrics/stens", norm ? { raw, norm } : { raw });
 
 describe("the built-in norm", () => {
-  it("GET /v1/norms lists cn-16pf-187, built in, version 1, with DESIGN.md's table", async () => {
+  it("GET /v1/norms lists cn-16pf-187, built in, version 1, with the published norm table", async () => {
     const res = await t.get("/v1/norms");
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items: NormView[]; nextCursor: null };

@@ -1,6 +1,6 @@
 /**
  * `POST /v1/psychometrics/derive` and `POST /v1/psychometrics/stens` over HTTP, checked against
- * values computed here, independently, from the formulas and the norm table printed in DESIGN.md.
+ * values computed here, independently, from the formulas and the norm table of the Chinese manual.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problem, type TestApp, testApp } from "../support/app";
@@ -10,7 +10,7 @@ import { CN_TABLE, FACTOR_CODES, type Stens, stens } from "./fixtures";
 type Factor = (typeof FACTOR_CODES)[number];
 type Derived = Record<"X1" | "X2" | "X3" | "X4" | "Y1" | "Y2" | "Y3" | "Y3Sten" | "Y4", number>;
 
-/** DESIGN.md, "Second-order formulas of the Chinese manual" (X1's last term: Q3). */
+/** The second-order formulas of the Chinese manual (X1's last term: Q3). */
 function expectedDerived(s: Stens): Derived {
   const { A, B, C, E, F, G, H, I, L, M, N, O, Q1, Q2, Q3, Q4 } = s;
   const Y3 = 2 * (11 - A) + 2 * B + E + 2 * (11 - F) + H + 2 * I + M + (11 - N) + Q1 + 2 * Q2;
@@ -226,7 +226,7 @@ describe("POST /v1/psychometrics/stens (default norm cn-16pf-187)", () => {
     return (await res.json()) as { stens: Stens; norm: string; normVersion: number };
   };
 
-  it("converts a profile through the DESIGN.md table", async () => {
+  it("converts a profile through the published norm table", async () => {
     const raw = {
       A: 9,
       B: 7,

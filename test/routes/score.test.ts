@@ -239,7 +239,7 @@ describe("POST /v1/score: one team of inline members", () => {
     // GOOD lies inside every range of the template the party secretary's profile starts from.
     expect(s.seats[0]?.fit).toBe(1);
     expect(s.seats[0]?.costliest).toEqual([]);
-    // Derived factors of a member are the formulas of DESIGN.md (one spot-check: all stens 6).
+    // Derived factors of a member are the Chinese manual's formulas (one spot-check: all stens 6).
     expect(s.seats[1]?.derived).toMatchObject({ Y1: 6 + 6 + (11 - 6) + (11 - 6), Y4: 6 + 6 + 6 + (11 - 6) });
     expect(s.structure).toMatchObject({ women: 1, under45: 1, averageAge: (50 + 47 + 41) / 3 });
   });

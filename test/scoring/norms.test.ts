@@ -12,7 +12,7 @@ import {
   zNormFromSample,
 } from "../../scoring/norms";
 
-// The norm table and raw maxima exactly as DESIGN.md prints them ("16PF facts"). Expected stens are
+// The norm table and raw maxima exactly as the Chinese manual prints them. Expected stens are
 // derived from this text, never from scoring/norms.ts's constants.
 const DESIGN_TABLE = `
 A 1,3,5,6,8,11,13,14,16      B 3,4,5,6,7,8,9,10,11       C 5,7,9,11,13,16,18,20,22
@@ -50,7 +50,7 @@ const stensOf = (norm: Norm, raw: FactorRecord): FactorRecord => {
 };
 
 describe("the built-in Chinese 187-item norm", () => {
-  it("parses the DESIGN.md table completely", () => {
+  it("parses the published norm table completely", () => {
     expect([...table.keys()].sort()).toEqual([...FACTORS].sort());
     for (const f of FACTORS) expect(cutsOf(f)).toHaveLength(9);
     expect([...rawMaxText.keys()].sort()).toEqual([...FACTORS].sort());

@@ -156,7 +156,7 @@ export async function cadreList(route) {
   );
 }
 
-/** Derived factors with their thresholds (DESIGN.md, the Chinese manual). */
+/** Derived factors with their thresholds (the Chinese manual and screening practice). */
 function derivedRows(d) {
   const flag = (key, value) => {
     if (key === "Y1" && value < 12) return badge("bad", t("derived.flag.low"));
